@@ -1,0 +1,53 @@
+# Top-level driver: everything builds into build/ through CMake.
+#   make             build the library, the CLI, the tests and the examples
+#   make tour        the main job: a tour of the library (build/activ tour)
+#   make test        all tests (ctest), then the same tests again under ASan+UBSan
+#   make sweep-full  the accuracy sweep over all 2^32 fp32 inputs, every function and path
+#   make bench       the performance table (bench/perf_table.sh)
+#   make docs        API documentation from the headers (Doxygen, into build/docs)
+#   make install     install into PREFIX (default /usr/local)
+BUILD    ?= build
+SANBUILD ?= build-san
+PREFIX   ?= /usr/local
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all configure test test-fast test-san tour sweep-full bench docs install clean deps
+
+all: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+configure:
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
+
+deps:
+	scripts/install-deps.sh
+
+tour: all
+	./$(BUILD)/activ tour
+
+test: test-fast test-san
+
+test-fast: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-san:
+	@test -f $(SANBUILD)/CMakeCache.txt || cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=Debug -DACTIV_SANITIZE=ON -DACTIV_CUDA=OFF $(CMAKE_FLAGS)
+	cmake --build $(SANBUILD) -j $(JOBS)
+	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
+sweep-full: all
+	./$(BUILD)/activ_sweep --stride 1
+
+bench: all
+	bench/perf_table.sh
+
+docs:
+	@mkdir -p $(BUILD)/docs
+	doxygen docs/Doxyfile
+
+install: all
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(SANBUILD)

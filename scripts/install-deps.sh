@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian 12 packages activ needs to build, test and benchmark.
+# Usage: scripts/install-deps.sh [--peers]   (--peers adds oneDNN, XNNPACK and PyTorch for side-by-side benchmarks)
+set -eu
+need="cmake make gcc g++ pkg-config libopenblas-dev zlib1g-dev libcairo2-dev dataset-fashion-mnist python3 python3-numpy doxygen"
+if [ "${1:-}" = "--peers" ]; then
+  need="$need libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch"
+fi
+missing=""
+for p in $need; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing:$missing"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing

@@ -1,0 +1,49 @@
+/* io.h - file formats and whole-file writes shared by the CLI and libactiv_nn (internal).
+ *
+ * Every writer goes through activ_afile: the bytes go to a temporary file in the target's
+ * directory, which is flushed, fsync'ed and renamed over the target only when complete, so
+ * an output file is either whole or absent (the temp file is removed on any failure).
+ */
+#ifndef ACTIV_IO_H
+#define ACTIV_IO_H
+
+#include <stdio.h>
+#include <stddef.h>
+#include "activ.h"
+
+typedef struct activ_afile {
+    FILE *fp;   /* write here between open and commit */
+    char *path; /* the final name */
+    char *tmp;  /* the temporary name */
+} activ_afile;
+
+/* Opens a temp file next to path. Returns ACTIV_OK or ACTIV_ERR_IO (errno is kept). */
+activ_status activ_afile_open(activ_afile *f, const char *path);
+/* Flushes, syncs, closes and renames over path. On any failure removes the temp file and
+ * returns ACTIV_ERR_IO. Always releases f. */
+activ_status activ_afile_commit(activ_afile *f);
+/* Drops the temp file and releases f. Safe on a zeroed or already released f. */
+void activ_afile_abort(activ_afile *f);
+/* One-shot: writes len bytes of data to path whole. */
+activ_status activ_write_file_atomic(const char *path, const void *data, size_t len);
+
+/* ---- .npy (NumPy format 1.0/2.0/3.0), little-endian fp32 C-order only ---------------- */
+
+#define ACTIV_NPY_MAXDIM 16
+
+typedef struct activ_npy {
+    float *data;                    /* n floats, malloc'ed; NULL when n == 0 */
+    size_t n;                       /* product of shape */
+    int ndim;                       /* 0 for a scalar array */
+    size_t shape[ACTIV_NPY_MAXDIM];
+} activ_npy;
+
+/* Reads an fp32 .npy. On failure returns ACTIV_ERR_IO (cannot open/read) or
+ * ACTIV_ERR_FORMAT (not .npy, not '<f4', Fortran order, truncated, trailing bytes...) and
+ * writes a one-line reason into err (if err != NULL). out is zeroed on failure. */
+activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t errlen);
+/* Writes data with the given shape as '<f4' C-order .npy, whole or not at all. */
+activ_status activ_npy_write(const char *path, const float *data, const size_t *shape, int ndim);
+void activ_npy_free(activ_npy *a);
+
+#endif
