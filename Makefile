@@ -18,6 +18,7 @@ all: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 configure:
+	@test -f $(BUILD)/CMakeCache.txt || scripts/install-deps.sh
 	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) $(CMAKE_FLAGS)
 
 deps:
@@ -31,7 +32,7 @@ test: test-fast test-san
 test-fast: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-san:
+test-san: configure
 	@test -f $(SANBUILD)/CMakeCache.txt || cmake -S . -B $(SANBUILD) -DCMAKE_BUILD_TYPE=Debug -DACTIV_SANITIZE=ON -DACTIV_CUDA=OFF $(CMAKE_FLAGS)
 	cmake --build $(SANBUILD) -j $(JOBS)
 	cd $(SANBUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow

@@ -1,0 +1,87 @@
+/* cmd_grad.c - activ grad FUNC [options] IN.npy DY.npy DX.npy [--dparam DP.npy]:
+ * dx = dy * f'(x) (or from the output y), plus dalpha / dbeta. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fnargs.h"
+
+static int same_shape(const activ_npy *a, const activ_npy *b)
+{
+    if (a->ndim != b->ndim)
+        return 0;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i])
+            return 0;
+    return 1;
+}
+
+static void shape_str(const activ_npy *a, char *buf, size_t len)
+{
+    size_t o = (size_t)snprintf(buf, len, "(");
+    for (int i = 0; i < a->ndim && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%zu%s", a->shape[i], a->ndim == 1 ? "," : i + 1 < a->ndim ? ", " : "");
+    if (o < len)
+        snprintf(buf + o, len - o, ")");
+}
+
+int cmd_grad(int argc, char **argv)
+{
+    fnargs a;
+    int rc = fnargs_parse(&a, argc, argv, 1);
+    if (rc >= 0)
+        return rc;
+    activ_npy x = {0}, dy = {0};
+    char err[512];
+    float *dparam = NULL;
+    if (activ_npy_read(a.pos[0], &x, err, sizeof err) != ACTIV_OK ||
+        activ_npy_read(a.pos[1], &dy, err, sizeof err) != ACTIV_OK) {
+        rc = cli_error("%s", err);
+        goto out;
+    }
+    if (!same_shape(&x, &dy)) {
+        char s1[256], s2[256];
+        shape_str(&x, s1, sizeof s1);
+        shape_str(&dy, s2, sizeof s2);
+        rc = cli_error("shapes differ: %s is %s but %s is %s", a.pos[0], s1, a.pos[1], s2);
+        goto out;
+    }
+    activ_params p;
+    if ((rc = fnargs_params(&a, &x, &p)) != CLI_OK)
+        goto out;
+    size_t np = a.kind == ACTIV_PRELU ? p.channels : 1;
+    if (a.dparam && !(dparam = calloc(np, sizeof *dparam))) {
+        rc = cli_error("out of memory");
+        goto out;
+    }
+    /* in place: dy becomes dx */
+    activ_status s = a.from_output ? activ_backward_from_output(a.kind, &p, x.data, dy.data, dy.data, x.n)
+                                   : activ_backward(a.kind, &p, x.data, dy.data, dy.data, x.n, dparam);
+    if (s != ACTIV_OK) {
+        rc = cli_error("%s backward: %s", activ_kind_name(a.kind), activ_status_str(s));
+        goto out;
+    }
+    /* dparam first: if it fails, DX is not written either */
+    if (a.dparam) {
+        size_t shape1[1] = {np};
+        const size_t *shape = shape1;
+        int nd = 1;
+        if (a.kind == ACTIV_PRELU && a.alpha_npy) {
+            shape = a.slopes.shape; /* dalpha has the slopes' shape */
+            nd = a.slopes.ndim;
+        }
+        if ((s = activ_npy_write(a.dparam, dparam, shape, nd)) != ACTIV_OK) {
+            rc = cli_error("cannot write '%s': %s", a.dparam, activ_status_str(s));
+            goto out;
+        }
+    }
+    if ((s = activ_npy_write(a.pos[2], dy.data, dy.shape, dy.ndim)) != ACTIV_OK)
+        rc = cli_error("cannot write '%s': %s", a.pos[2], activ_status_str(s));
+out:
+    free(dparam);
+    activ_npy_free(&x);
+    activ_npy_free(&dy);
+    fnargs_free(&a);
+    return rc;
+}
