@@ -29,8 +29,11 @@ double activ_ref_backward(activ_kind kind, float x, float dy, float alpha, float
 double activ_ref_backward_from_output(activ_kind kind, float y, float dy, float alpha);
 
 /* |got - exact| in units of the fp32 ULP at exact (2^-149 in the subnormal range, the ULP of
- * FLT_MAX beyond FLT_MAX). Both NaN: 0; one NaN: INFINITY; equal infinities: 0; an infinity
- * against anything else: INFINITY. -0 against +0 is 0 (signs of zero are tested apart). */
+ * FLT_MAX beyond FLT_MAX). Both NaN: 0; one NaN: INFINITY; equal infinities: 0; an infinite
+ * exact against anything else: INFINITY. An infinite got against a finite exact of the same
+ * sign counts the infinity as 2^128 (IEEE overflow): 0 where exact rounds to it
+ * (|exact| >= 2^128 - 2^103), 1 at FLT_MAX; INFINITY for the other sign.
+ * -0 against +0 is 0 (signs of zero are tested apart). */
 double activ_ulp_error(float got, double exact);
 /* The fp32 ULP at |exact| as above (exact finite). */
 double activ_ulp_of(double exact);

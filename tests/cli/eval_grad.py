@@ -73,8 +73,8 @@ deriv = {
     "relu": lambda v: (v > 0).astype(np.float64),
     "leaky_relu": lambda v: np.where(v > 0, 1.0, 0.01),
     "elu": lambda v: np.where(v > 0, 1.0, np.exp(np.minimum(v, 0))),
-    "swish": lambda v: sig(v) + v * sig(v) * (1 - sig(v)),
-    "sigmoid": lambda v: sig(v) * (1 - sig(v)),
+    "swish": lambda v: sig(v) + v * sig(v) * sig(-v),
+    "sigmoid": lambda v: sig(v) * sig(-v),
     "tanh": lambda v: 1 - np.tanh(v) ** 2,
 }
 for name, f in forward.items():
@@ -149,7 +149,7 @@ check(np.array_equal(np.moveaxis(np.load(path("pdxl.npy")), -1, 1), np.load(path
 rc, _, err = run("grad", "swish", "--beta", "1.5", xin, dyin, path("sdx.npy"), "--dparam", path("db.npy"))
 db = np.load(path("db.npy"))
 s15 = sig(1.5 * x64)
-want_db = (dy * x64 ** 2 * s15 * (1 - s15)).sum()
+want_db = (dy * x64 ** 2 * s15 * sig(-1.5 * x64)).sum()
 check(rc == 0 and db.shape == (1,) and abs(db[0] - want_db) <= 1e-6 * max(1, abs(want_db)), f"swish dbeta {db} vs {want_db}")
 
 # torch agrees where present

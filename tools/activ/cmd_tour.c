@@ -1,9 +1,236 @@
-/* cmd_tour.c - TODO: placeholder until 'activ tour' lands; says so and fails. */
+/* cmd_tour.c - activ tour: the main job. Walks through the seed material in one run, each
+ * step saying what the reader is looking at:
+ *   1. TensorFlow's tf.nn.relu(tf.matmul(x, W) + b) / PyTorch's nn.ReLU, as a Dense layer
+ *   2. Keras' Sequential([Dense(2, activation='relu', input_shape=(2,))]) and its summary
+ *   3. activ eval and activ grad on the seed's values (with NaN, -0 and the kink at 0)
+ *   4. the comparison table, every column measured
+ *   5. the plots, written to files
+ *   6. a short Fashion-MNIST training run: dead ReLUs and per-layer gradient norms
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
 #include "cli.h"
+#include "io/io.h"
+#ifdef ACTIV_HAVE_NN
+#include "activ_nn.h"
+#endif
+
+static int bold;
+
+static void step(int n, const char *title, const char *what)
+{
+    printf("\n%s== %d. %s ==%s\n%s\n\n", bold ? "\033[1m" : "", n, title, bold ? "\033[0m" : "", what);
+    fflush(stdout);
+}
+
+/* Runs a subcommand as if typed on the command line, echoing it first. */
+static int run(int (*fn)(int, char **), const char *line, int argc, char **argv)
+{
+    printf("$ activ %s\n", line);
+    fflush(stdout);
+    int rc = fn(argc, argv);
+    fflush(stdout);
+    return rc;
+}
+
+static void print_vec(const char *label, const float *v, size_t n)
+{
+    printf("  %-22s [", label);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%.7g", i ? ", " : "", v[i]);
+    printf("]\n");
+}
+
+static int show_npy(const char *label, const char *path)
+{
+    activ_npy a;
+    char err[512];
+    if (activ_npy_read(path, &a, err, sizeof err) != ACTIV_OK)
+        return cli_error("%s", err);
+    print_vec(label, a.data, a.n);
+    activ_npy_free(&a);
+    return CLI_OK;
+}
+
+static void usage(void)
+{
+    printf("Usage: activ tour [--out DIR] [--no-train] [--data DIR]\n\n"
+           "Walks through activ in one run (under a minute on 2 cores): the seed's matmul + bias +\n"
+           "ReLU example, the Keras model summary, eval and grad on example values, the comparison\n"
+           "table, plots written to DIR (default activ-tour), and a short Fashion-MNIST training run\n"
+           "with the dying-ReLU and vanishing-gradient numbers.\n\n"
+           "Examples:\n  activ tour\n  activ tour --out /tmp/tour --no-train\n");
+}
+
+#define P(path) (snprintf(buf[nb], sizeof buf[nb], "%s/%s", out, path), buf[nb++])
 
 int cmd_tour(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_error("'activ tour' is not built yet");
+    const char *out = "activ-tour", *data = NULL;
+    int train = 1;
+    static const char *const opts[] = {"--out", "--no-train", "--data", "--help"};
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage();
+            return CLI_OK;
+        } else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+            out = argv[++i];
+        } else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
+            data = argv[++i];
+        } else if (!strcmp(argv[i], "--no-train")) {
+            train = 0;
+        } else if (argv[i][0] == '-') {
+            return cli_unknown_option("tour", argv[i], opts, sizeof opts / sizeof *opts);
+        } else {
+            return cli_usage("tour", "unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (mkdir(out, 0777) != 0 && errno != EEXIST)
+        return cli_error("cannot create '%s': %s", out, strerror(errno));
+    bold = cli_color(1);
+    char buf[24][512];
+    int nb = 0, rc;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    printf("activ %s tour, on the %s code path with %d thread(s). Files go to %s/.\n", activ_version(),
+           activ_isa_name(activ_get_isa()), activ_get_num_threads(), out);
+
+#ifdef ACTIV_HAVE_NN
+    step(1, "TensorFlow: tf.nn.relu(tf.matmul(x, W) + b)",
+         "One Dense layer y = relu(x.W + b): the GEMM through CBLAS, then bias and ReLU fused in one\n"
+         "pass by libactiv. PyTorch spells the same thing nn.ReLU()(x @ W + b).");
+    {
+        float x[4] = {1, 2, 3, 4}, w[4] = {0.5f, 1, 1.5f, 2}, b[2] = {0.1f, 0.2f}, y[4];
+        activ_nn_dense layer = {.in = 2, .out = 2, .act = ACTIV_RELU, .w = w, .b = b};
+        activ_status s = activ_nn_dense_forward(&layer, x, NULL, y, 2);
+        if (s != ACTIV_OK)
+            return cli_error("dense forward: %s", activ_status_str(s));
+        printf("  x = [[1, 2], [3, 4]]   W = [[0.5, 1], [1.5, 2]]   b = [0.1, 0.2]\n");
+        printf("  relu(x.W + b) = [[%g, %g], [%g, %g]]\n", y[0], y[1], y[2], y[3]);
+    }
+    step(2, "Keras: Sequential([Dense(units=2, activation='relu', input_shape=(2,))])",
+         "The same layer as a model. summary() counts 2x2 weights + 2 biases = 6 parameters.");
+    {
+        activ_nn_model m;
+        activ_status s = activ_nn_model_init(&m, 2);
+        if (s == ACTIV_OK)
+            s = activ_nn_model_add(&m, 2, ACTIV_RELU);
+        if (s == ACTIV_OK)
+            s = activ_nn_model_build(&m, 1);
+        if (s == ACTIV_OK)
+            s = activ_nn_model_summary(&m, stdout);
+        activ_nn_model_free(&m);
+        if (s != ACTIV_OK)
+            return cli_error("model: %s", activ_status_str(s));
+    }
+#else
+    printf("\n(steps 1-2 need libactiv_nn, which this build lacks)\n");
+#endif
+
+    step(3, "activ eval and activ grad",
+         "The CLI applies any function to a .npy file. NaN stays NaN (even for ReLU), -0 keeps its\n"
+         "sign, and the gradient at the kink x = 0 follows PyTorch: relu'(0) = 0, leaky'(0) = alpha.");
+    {
+        const float xs[9] = {-3.0f, -1.0f, -0.0f, 0.0f, 0.5f, 1.0f, 3.0f, 1e-40f, 0.0f / 0.0f};
+        const float ones[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+        size_t shape[1] = {9};
+        char *xin = P("x.npy"), *dy = P("dy.npy");
+        if (activ_npy_write(xin, xs, shape, 1) != ACTIV_OK || activ_npy_write(dy, ones, shape, 1) != ACTIV_OK)
+            return cli_error("cannot write into '%s'", out);
+        print_vec("x", xs, 9);
+        const char *fns[] = {"relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh"};
+        for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
+            char *y = P("y.npy"), line[1024], label[64];
+            char *av[] = {"eval", (char *)fns[i], xin, y};
+            snprintf(line, sizeof line, "eval %s %s %s", fns[i], xin, y);
+            if ((rc = run(cmd_eval, line, 4, av)) != CLI_OK)
+                return rc;
+            snprintf(label, sizeof label, "%s(x)", fns[i]);
+            show_npy(label, y);
+            char *dx = P("dx.npy");
+            char *gv[] = {"grad", (char *)fns[i], xin, dy, dx};
+            snprintf(line, sizeof line, "grad %s %s %s %s", fns[i], xin, dy, dx);
+            if ((rc = run(cmd_grad, line, 5, gv)) != CLI_OK)
+                return rc;
+            snprintf(label, sizeof label, "%s'(x)", fns[i]);
+            show_npy(label, dx);
+            nb -= 2;
+        }
+    }
+
+    step(4, "The comparison table",
+         "The seed's table of ReLU, sigmoid, tanh and Leaky ReLU, and more: every column is computed\n"
+         "by activ (ranges over all floats, max |f'|, the gradient left after 10 layers, saturation,\n"
+         "zero-centering, cost, and the accuracy against the double-precision oracle).");
+    {
+        char *av[] = {"table", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh"};
+        if ((rc = run(cmd_table, "table relu leaky_relu elu swish sigmoid tanh", 7, av)) != CLI_OK)
+            return rc;
+    }
+
+    step(5, "Plots", "The functions and their derivatives, as SVG (and PNG when built with cairo).");
+    {
+        const char *exts[2] = {"svg", "png"};
+        for (int e = 0; e < 2; e++) {
+#ifndef ACTIV_HAVE_CAIRO
+            if (e == 1)
+                break;
+#endif
+            char name[64], line[1024];
+            snprintf(name, sizeof name, "functions.%s", exts[e]);
+            char *f = P(name);
+            char *av[] = {"plot", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--range", "-4:4",
+                          "--alpha", "0.1", "-o", f};
+            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --range -4:4 --alpha 0.1 -o %s", f);
+            if ((rc = run(cmd_plot, line, 13, av)) != CLI_OK)
+                return rc;
+            snprintf(name, sizeof name, "derivatives.%s", exts[e]);
+            f = P(name);
+            char *dv[] = {"plot", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--derivative",
+                          "--range", "-4:4", "--alpha", "0.1", "-o", f};
+            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --derivative --range -4:4 --alpha 0.1 -o %s", f);
+            if ((rc = run(cmd_plot, line, 14, dv)) != CLI_OK)
+                return rc;
+            printf("  wrote %s/functions.%s and %s/derivatives.%s\n", out, exts[e], out, exts[e]);
+        }
+    }
+
+#ifdef ACTIV_HAVE_NN
+    if (train) {
+        step(6, "Training on Fashion-MNIST: do ReLUs die, do gradients vanish?",
+             "A 784-256-128-10 ReLU MLP, Adam 1e-3, on a 12,000-image slice for 2 epochs. Per hidden\n"
+             "layer: the fraction of dead units (never active in the epoch), the sparsity and mean of\n"
+             "the activations, and the weight-gradient norms (first/last layer shows vanishing).");
+        char *report = P("train.json");
+        char line[1024];
+        char *av[16] = {"train", "--activation", "relu", "--hidden", "256,128", "--epochs", "2", "--limit", "12000",
+                        "--seed", "1", "--report", report};
+        int ac = 13;
+        if (data) {
+            av[ac++] = "--data";
+            av[ac++] = (char *)data;
+        }
+        snprintf(line, sizeof line, "train --activation relu --hidden 256,128 --epochs 2 --limit 12000 --seed 1 --report %s%s%s",
+                 report, data ? " --data " : "", data ? data : "");
+        if ((rc = run(cmd_train, line, ac, av)) != CLI_OK)
+            return rc;
+        step(7, "Vanishing gradients, measured",
+             "Gradient norms per layer of a deep MLP under each activation: sigmoid's shrink layer by\n"
+             "layer, ReLU's do not.");
+        char *ej = P("vanishing.json");
+        char *ev[] = {"experiment", "vanishing", "--json", ej};
+        snprintf(line, sizeof line, "experiment vanishing --json %s", ej);
+        if ((rc = run(cmd_experiment, line, 4, ev)) != CLI_OK)
+            return rc;
+    }
+#endif
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("\nTour done in %.1f s. Files are in %s/. Next: 'activ --help', 'make test', 'man activ'.\n",
+           (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), out);
+    return CLI_OK;
 }

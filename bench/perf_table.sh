@@ -1,0 +1,42 @@
+#!/bin/sh
+# perf_table.sh - the README's performance table, with one command.
+#
+# Builds activ (with oneDNN and XNNPACK as peers when Debian's libdnnl-dev, libxnnpack-dev
+# and libpthreadpool-dev are installed), runs 'activ bench' over every function, direction
+# and size at 1 and 2 threads, and prints the Markdown table (also written to
+# bench/perf_table.md; the raw numbers go to bench/perf_table.json).
+#
+# Usage: bench/perf_table.sh [extra 'activ bench' options, e.g. --kinds relu --reps 9]
+# Environment: BUILD_DIR (default build-peers, or build-bench without peers), JOBS (2),
+#              REPS (7), PYTHON (/usr/bin/python3).
+# Run it on a quiet machine: every number is a ratio to a baseline timed in the same run,
+# but a busy core still skews them.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+py=${PYTHON:-/usr/bin/python3}
+[ -x "$py" ] || py=python3
+
+have_peers=1
+for h in dnnl.h xnnpack.h pthreadpool.h; do
+    [ -f "/usr/include/$h" ] || have_peers=0
+done
+if [ "$have_peers" = 1 ]; then
+    build=${BUILD_DIR:-$root/build-peers}
+    peers=ON
+else
+    build=${BUILD_DIR:-$root/build-bench}
+    peers=OFF
+    echo "perf_table.sh: note: oneDNN/XNNPACK headers not found (apt install libdnnl-dev libxnnpack-dev" \
+         "libpthreadpool-dev); the table will have no peer columns" >&2
+fi
+
+mkdir -p "$build"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DACTIV_BENCH_PEERS=$peers >"$build/configure.log" 2>&1 ||
+    { cat "$build/configure.log" >&2; exit 1; }
+cmake --build "$build" --target activ_cli -j "${JOBS:-2}" >&2
+
+json=$root/bench/perf_table.json
+echo "perf_table.sh: running activ bench (a few minutes)..." >&2
+"$build/activ" bench --threads 1,2 --reps "${REPS:-7}" --json "$json" "$@" >&2
+"$py" "$root/bench/perf_table.py" "$json" >"$root/bench/perf_table.md"
+cat "$root/bench/perf_table.md"

@@ -1,0 +1,401 @@
+/* api.c - the public entry points of include/activ.h: argument checks, chunking, threads.
+ *
+ * Checks, in this order (the first failure is returned):
+ *   n == 0                    ACTIV_OK, nothing read (a requested da is zeroed, db = 0)
+ *   a NULL array              ACTIV_ERR_NULL
+ *   n * 4 > PTRDIFF_MAX       ACTIV_ERR_SIZE
+ *   kind out of range         ACTIV_ERR_KIND
+ *   from-output prelu/swish   ACTIV_ERR_UNSUPPORTED
+ *   prelu: channels or inner 0 -> SHAPE, channels*inner overflows -> SIZE,
+ *          n % (channels*inner) -> SHAPE, slopes NULL -> NULL, a non-finite slope -> PARAM
+ *   non-finite alpha (leaky, elu) or beta (swish), from-output leaky a <= 0 or elu a < 0
+ *                             ACTIV_ERR_PARAM
+ *   an output partially overlapping an input (the same start is allowed), or da/db
+ *   overlapping anything      ACTIV_ERR_OVERLAP
+ * p == NULL in the generic calls means activ_default_params(kind).
+ *
+ * Chunks: an input of n floats is cut into ceil(n / L) chunks of L floats, where L depends
+ * on n and the kind only (never on the thread count), at most ACTIV_MAX_CHUNKS of them. Each
+ * chunk's da/db partial sum (double) goes to its own slot, and the slots are added in chunk
+ * order and rounded to float once: the bits are the same for any number of threads.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ACTIV_MAX_CHUNKS 64
+/* Smallest chunk (floats); below about twice this a call runs serially in one chunk.
+ * Measured on the dev box (Xeon, AVX-512, 2 cores shared), 1 vs 2 threads with
+ * /tmp/core/thr.c: see the numbers in the report and threads.c. Streaming kinds only pay off
+ * for large arrays, the transcendental ones much earlier. */
+#define ACTIV_CHUNK_STREAM 65536
+#define ACTIV_CHUNK_MATH 8192
+/* prelu da slots: at most this many doubles in all (chunks are made longer instead) */
+#define ACTIV_MAX_SLOT_DOUBLES ((size_t)1 << 20)
+
+const char *activ_status_str(activ_status s)
+{
+    switch (s) {
+    case ACTIV_OK: return "success";
+    case ACTIV_ERR_NULL: return "a required pointer is NULL";
+    case ACTIV_ERR_SIZE: return "a size, or a product of sizes, overflows the address space";
+    case ACTIV_ERR_SHAPE: return "the shapes disagree (prelu: channels*inner must divide n)";
+    case ACTIV_ERR_PARAM: return "a parameter is out of range (non-finite alpha, beta or slope, ...)";
+    case ACTIV_ERR_OVERLAP: return "an output partially overlaps an input";
+    case ACTIV_ERR_KIND: return "unknown activation kind or name";
+    case ACTIV_ERR_UNSUPPORTED: return "unsupported: no such variant, or the ISA is not available on this CPU";
+    case ACTIV_ERR_NOMEM: return "memory allocation failed";
+    case ACTIV_ERR_IO: return "a file could not be read or written";
+    case ACTIV_ERR_FORMAT: return "a file is truncated or malformed";
+    case ACTIV_ERR_CUDA: return "a CUDA or cuBLASLt call failed";
+    case ACTIV_ERR_NO_DEVICE: return "no CUDA device, or the library was built without CUDA";
+    default: return "unknown status code";
+    }
+}
+
+const char *activ_version(void) { return ACTIV_VERSION_STRING; }
+int activ_version_number(void) { return ACTIV_VERSION_NUMBER; }
+
+const char *activ_kind_name(activ_kind kind)
+{
+    switch (kind) {
+#define ACTIV_X(name, K, fo) \
+    case K: return #name;
+        ACTIV_FOREACH_KIND(ACTIV_X)
+#undef ACTIV_X
+    default: return NULL;
+    }
+}
+
+activ_status activ_kind_from_name(const char *name, activ_kind *kind)
+{
+    if (!name || !kind) return ACTIV_ERR_NULL;
+    for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
+        if (strcmp(name, activ_kind_name((activ_kind)k)) == 0) {
+            *kind = (activ_kind)k;
+            return ACTIV_OK;
+        }
+    }
+    if (strcmp(name, "silu") == 0) {
+        *kind = ACTIV_SWISH;
+        return ACTIV_OK;
+    }
+    return ACTIV_ERR_KIND;
+}
+
+activ_params activ_default_params(activ_kind kind)
+{
+    activ_params p;
+    p.alpha = kind == ACTIV_LEAKY_RELU ? 0.01f : 1.0f;
+    p.beta = 1.0f;
+    p.slopes = NULL;
+    p.channels = 1;
+    p.inner = 1;
+    return p;
+}
+
+/* ---- checks ------------------------------------------------------------------------- */
+
+/* [a, a+na) and [b, b+nb) share a byte */
+static int activ_overlap(const void *a, size_t na, const void *b, size_t nb)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return x < y + nb && y < x + na;
+}
+
+/* an output may be exactly an input (in place), not partly */
+static int activ_bad_alias(const float *out, const float *in, size_t n)
+{
+    return out != in && activ_overlap(out, n * sizeof(float), in, n * sizeof(float));
+}
+
+enum { ACTIV_DIR_FWD, ACTIV_DIR_BWD, ACTIV_DIR_BWDY };
+
+static activ_status activ_check_params(activ_kind kind, int dir, const activ_params *p, size_t n)
+{
+    if (kind == ACTIV_PRELU) {
+        if (p->channels == 0 || p->inner == 0) return ACTIV_ERR_SHAPE;
+        if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
+        if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
+        if (!p->slopes) return ACTIV_ERR_NULL;
+        for (size_t c = 0; c < p->channels; c++)
+            if (!isfinite(p->slopes[c])) return ACTIV_ERR_PARAM;
+    }
+    if ((kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) && !isfinite(p->alpha)) return ACTIV_ERR_PARAM;
+    if (kind == ACTIV_SWISH && !isfinite(p->beta)) return ACTIV_ERR_PARAM;
+    if (dir == ACTIV_DIR_BWDY) {
+        if (kind == ACTIV_LEAKY_RELU && !(p->alpha > 0)) return ACTIV_ERR_PARAM;
+        if (kind == ACTIV_ELU && !(p->alpha >= 0)) return ACTIV_ERR_PARAM;
+    }
+    return ACTIV_OK;
+}
+
+/* ---- the chunked run ---------------------------------------------------------------- */
+
+typedef struct activ_job {
+    activ_fwd_fn fwd;
+    activ_bwd_fn bwd;
+    const float *x, *dy;
+    float *y;
+    activ_kargs ka;
+    size_t n, chunk;
+    double *slots;   /* nchunks * slot_len partial sums, or NULL */
+    size_t slot_len;
+} activ_job;
+
+static void activ_job_chunk(void *ctx, size_t c)
+{
+    const activ_job *j = ctx;
+    size_t i0 = c * j->chunk;
+    size_t len = j->n - i0 < j->chunk ? j->n - i0 : j->chunk;
+    activ_kargs ka = j->ka;
+    ka.offset = i0;
+    if (j->fwd) {
+        j->fwd(j->x + i0, j->y + i0, len, &ka);
+    } else {
+        double *acc = j->slots ? j->slots + c * j->slot_len : NULL;
+        j->bwd(j->x + i0, j->dy + i0, j->y + i0, len, &ka, acc);
+    }
+}
+
+static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, const float *x,
+                              const float *dy, float *out, size_t n, float *dparam)
+{
+    const activ_kernels *k = activ_kernels_current();
+    activ_job j;
+    memset(&j, 0, sizeof j);
+    j.x = x;
+    j.dy = dy;
+    j.y = out;
+    j.n = n;
+    j.ka.alpha = p->alpha;
+    j.ka.beta = p->beta;
+    j.ka.slopes = p->slopes;
+    j.ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
+    j.ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
+    j.ka.offset = 0;
+    if (dir == ACTIV_DIR_FWD) j.fwd = k->fwd[kind];
+    else j.bwd = dir == ACTIV_DIR_BWD ? k->bwd[kind] : k->bwdy[kind];
+
+    int stream = kind == ACTIV_RELU || kind == ACTIV_LEAKY_RELU || kind == ACTIV_PRELU;
+    size_t minchunk = stream ? ACTIV_CHUNK_STREAM : ACTIV_CHUNK_MATH;
+    size_t chunk = (n + ACTIV_MAX_CHUNKS - 1) / ACTIV_MAX_CHUNKS;
+    if (chunk < minchunk) chunk = minchunk;
+    int reduce = dparam && dir == ACTIV_DIR_BWD && (kind == ACTIV_PRELU || kind == ACTIV_SWISH);
+    if (reduce) {
+        j.slot_len = kind == ACTIV_PRELU ? p->channels : 1;
+        size_t maxchunks = ACTIV_MAX_SLOT_DOUBLES / j.slot_len;
+        if (maxchunks < 1) maxchunks = 1;
+        size_t c2 = n / maxchunks + (n % maxchunks != 0);
+        if (chunk < c2) chunk = c2;
+    }
+    chunk = (chunk + 15) & ~(size_t)15; /* whole cache lines when aligned */
+    if (chunk > n) chunk = n;
+    j.chunk = chunk;
+    size_t nchunks = n / chunk + (n % chunk != 0);
+
+    double stackslots[ACTIV_MAX_CHUNKS];
+    double *heap = NULL;
+    if (reduce) {
+        size_t total = nchunks * j.slot_len;
+        if (total <= ACTIV_MAX_CHUNKS) {
+            j.slots = stackslots;
+        } else {
+            heap = malloc(total * sizeof(double));
+            if (!heap) return ACTIV_ERR_NOMEM;
+            j.slots = heap;
+        }
+        memset(j.slots, 0, total * sizeof(double));
+    }
+
+    if (nchunks == 1) activ_job_chunk(&j, 0);
+    else activ_parallel_for(nchunks, activ_job_chunk, &j);
+
+    if (reduce) {
+        for (size_t c = 0; c < j.slot_len; c++) {
+            double s = 0;
+            for (size_t q = 0; q < nchunks; q++) s += j.slots[q * j.slot_len + c];
+            dparam[c] = (float)s;
+        }
+        free(heap);
+    }
+    return ACTIV_OK;
+}
+
+static activ_status activ_call(activ_kind kind, int dir, const activ_params *pin, const float *x,
+                               const float *dy, float *out, size_t n, float *dparam)
+{
+    activ_params def;
+    const activ_params *p = pin;
+    if (!p) {
+        def = activ_default_params((unsigned)kind < ACTIV_KIND_COUNT ? kind : ACTIV_RELU);
+        p = &def;
+    }
+    if (n == 0) {
+        if (dparam && dir == ACTIV_DIR_BWD) {
+            if (kind == ACTIV_SWISH) dparam[0] = 0.0f;
+            else if (kind == ACTIV_PRELU)
+                for (size_t c = 0; c < p->channels; c++) dparam[c] = 0.0f;
+        }
+        return ACTIV_OK;
+    }
+    if (!x || !out || (dir != ACTIV_DIR_FWD && !dy)) return ACTIV_ERR_NULL;
+    if (n > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
+    if ((unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
+    if (dir == ACTIV_DIR_BWDY && (kind == ACTIV_PRELU || kind == ACTIV_SWISH))
+        return ACTIV_ERR_UNSUPPORTED;
+    activ_status st = activ_check_params(kind, dir, p, n);
+    if (st != ACTIV_OK) return st;
+    if (activ_bad_alias(out, x, n)) return ACTIV_ERR_OVERLAP;
+    if (dir != ACTIV_DIR_FWD && activ_bad_alias(out, dy, n)) return ACTIV_ERR_OVERLAP;
+    if (dir != ACTIV_DIR_BWD || (kind != ACTIV_PRELU && kind != ACTIV_SWISH)) dparam = NULL;
+    if (dparam) {
+        size_t nd = (kind == ACTIV_PRELU ? p->channels : 1) * sizeof(float);
+        size_t nb = n * sizeof(float);
+        if (activ_overlap(dparam, nd, x, nb) || activ_overlap(dparam, nd, dy, nb) ||
+            activ_overlap(dparam, nd, out, nb))
+            return ACTIV_ERR_OVERLAP;
+        if (kind == ACTIV_PRELU && activ_overlap(dparam, nd, p->slopes, nd)) return ACTIV_ERR_OVERLAP;
+    }
+    return activ_run(kind, dir, p, x, dy, out, n, dparam);
+}
+
+/* ---- generic entry points ----------------------------------------------------------- */
+
+activ_status activ_forward(activ_kind kind, const activ_params *p, const float *x, float *y,
+                           size_t n)
+{
+    return activ_call(kind, ACTIV_DIR_FWD, p, x, NULL, y, n, NULL);
+}
+
+activ_status activ_backward(activ_kind kind, const activ_params *p, const float *x,
+                            const float *dy, float *dx, size_t n, float *dparam)
+{
+    return activ_call(kind, ACTIV_DIR_BWD, p, x, dy, dx, n, dparam);
+}
+
+activ_status activ_backward_from_output(activ_kind kind, const activ_params *p, const float *y,
+                                        const float *dy, float *dx, size_t n)
+{
+    return activ_call(kind, ACTIV_DIR_BWDY, p, y, dy, dx, n, NULL);
+}
+
+/* ---- direct calls ------------------------------------------------------------------- */
+
+static activ_params activ_pa(activ_kind kind, float alpha, float beta)
+{
+    activ_params p = activ_default_params(kind);
+    p.alpha = alpha;
+    p.beta = beta;
+    return p;
+}
+
+activ_status activ_relu_forward(const float *x, float *y, size_t n)
+{
+    return activ_forward(ACTIV_RELU, NULL, x, y, n);
+}
+activ_status activ_relu_backward(const float *x, const float *dy, float *dx, size_t n)
+{
+    return activ_backward(ACTIV_RELU, NULL, x, dy, dx, n, NULL);
+}
+activ_status activ_relu_backward_from_output(const float *y, const float *dy, float *dx, size_t n)
+{
+    return activ_backward_from_output(ACTIV_RELU, NULL, y, dy, dx, n);
+}
+
+activ_status activ_leaky_relu_forward(const float *x, float *y, size_t n, float alpha)
+{
+    activ_params p = activ_pa(ACTIV_LEAKY_RELU, alpha, 1.0f);
+    return activ_forward(ACTIV_LEAKY_RELU, &p, x, y, n);
+}
+activ_status activ_leaky_relu_backward(const float *x, const float *dy, float *dx, size_t n,
+                                       float alpha)
+{
+    activ_params p = activ_pa(ACTIV_LEAKY_RELU, alpha, 1.0f);
+    return activ_backward(ACTIV_LEAKY_RELU, &p, x, dy, dx, n, NULL);
+}
+activ_status activ_leaky_relu_backward_from_output(const float *y, const float *dy, float *dx,
+                                                   size_t n, float alpha)
+{
+    activ_params p = activ_pa(ACTIV_LEAKY_RELU, alpha, 1.0f);
+    return activ_backward_from_output(ACTIV_LEAKY_RELU, &p, y, dy, dx, n);
+}
+
+activ_status activ_prelu_forward(const float *x, float *y, size_t n, const float *slopes,
+                                 size_t channels, size_t inner)
+{
+    activ_params p = activ_default_params(ACTIV_PRELU);
+    p.slopes = slopes;
+    p.channels = channels;
+    p.inner = inner;
+    return activ_forward(ACTIV_PRELU, &p, x, y, n);
+}
+activ_status activ_prelu_backward(const float *x, const float *dy, float *dx, size_t n,
+                                  const float *slopes, size_t channels, size_t inner,
+                                  float *dslopes)
+{
+    activ_params p = activ_default_params(ACTIV_PRELU);
+    p.slopes = slopes;
+    p.channels = channels;
+    p.inner = inner;
+    return activ_backward(ACTIV_PRELU, &p, x, dy, dx, n, dslopes);
+}
+
+activ_status activ_elu_forward(const float *x, float *y, size_t n, float alpha)
+{
+    activ_params p = activ_pa(ACTIV_ELU, alpha, 1.0f);
+    return activ_forward(ACTIV_ELU, &p, x, y, n);
+}
+activ_status activ_elu_backward(const float *x, const float *dy, float *dx, size_t n, float alpha)
+{
+    activ_params p = activ_pa(ACTIV_ELU, alpha, 1.0f);
+    return activ_backward(ACTIV_ELU, &p, x, dy, dx, n, NULL);
+}
+activ_status activ_elu_backward_from_output(const float *y, const float *dy, float *dx, size_t n,
+                                            float alpha)
+{
+    activ_params p = activ_pa(ACTIV_ELU, alpha, 1.0f);
+    return activ_backward_from_output(ACTIV_ELU, &p, y, dy, dx, n);
+}
+
+activ_status activ_swish_forward(const float *x, float *y, size_t n, float beta)
+{
+    activ_params p = activ_pa(ACTIV_SWISH, 1.0f, beta);
+    return activ_forward(ACTIV_SWISH, &p, x, y, n);
+}
+activ_status activ_swish_backward(const float *x, const float *dy, float *dx, size_t n,
+                                  float beta, float *dbeta)
+{
+    activ_params p = activ_pa(ACTIV_SWISH, 1.0f, beta);
+    return activ_backward(ACTIV_SWISH, &p, x, dy, dx, n, dbeta);
+}
+
+activ_status activ_sigmoid_forward(const float *x, float *y, size_t n)
+{
+    return activ_forward(ACTIV_SIGMOID, NULL, x, y, n);
+}
+activ_status activ_sigmoid_backward(const float *x, const float *dy, float *dx, size_t n)
+{
+    return activ_backward(ACTIV_SIGMOID, NULL, x, dy, dx, n, NULL);
+}
+activ_status activ_sigmoid_backward_from_output(const float *y, const float *dy, float *dx,
+                                                size_t n)
+{
+    return activ_backward_from_output(ACTIV_SIGMOID, NULL, y, dy, dx, n);
+}
+
+activ_status activ_tanh_forward(const float *x, float *y, size_t n)
+{
+    return activ_forward(ACTIV_TANH, NULL, x, y, n);
+}
+activ_status activ_tanh_backward(const float *x, const float *dy, float *dx, size_t n)
+{
+    return activ_backward(ACTIV_TANH, NULL, x, dy, dx, n, NULL);
+}
+activ_status activ_tanh_backward_from_output(const float *y, const float *dy, float *dx, size_t n)
+{
+    return activ_backward_from_output(ACTIV_TANH, NULL, y, dy, dx, n);
+}

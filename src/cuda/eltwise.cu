@@ -1,0 +1,612 @@
+/* eltwise.cu - element-wise activations on the GPU: forward, backward, from-output, and the
+ * deterministic prelu da / swish db reductions. The math is in math.cuh (shared with the host
+ * test); this file is indexing, vectorisation and argument checks.
+ *
+ * Layout of one element-wise launch over n elements (any n, any element-aligned pointers):
+ *   [0, head)                 scalar head, until the output is 16-byte aligned
+ *   [head, head + nvec*V)     16-byte vectors (V = 4 fp32 or 8 bf16/fp16), only when every
+ *                             array has the same address mod 16; otherwise nvec = 0
+ *   [head + nvec*V, n)        scalar tail
+ * Grid-stride loops over each part; no access outside [0, n).
+ */
+#include <stdint.h>
+#include <string.h>
+#include <float.h>
+#include <cuda_runtime.h>
+#include "activ_cuda.h"
+#include "internal.h"
+#include "math.cuh"
+
+using namespace activ_cuda_math;
+
+namespace {
+
+enum { DIR_FWD = 0, DIR_BWD = 1, DIR_BWDY = 2 };
+constexpr int THREADS = 256;
+
+struct Args {
+    const void *in;  /* x (fwd, bwd) or y (bwdy) */
+    const void *dy;  /* bwd, bwdy */
+    void *out;       /* y or dx */
+    size_t n;
+    float a, b;
+    const float *slopes;
+    size_t channels, inner;
+};
+
+/* Storage types: load to float exactly, store from double with one rounding. */
+template <int DT> struct St;
+template <> struct St<ACTIV_CUDA_F32> {
+    typedef float T;
+    static __device__ __forceinline__ float ld(T v) { return v; }
+    static __device__ __forceinline__ T st(double d) { return (float)d; }
+};
+template <> struct St<ACTIV_CUDA_BF16> {
+    typedef uint16_t T;
+    static __device__ __forceinline__ float ld(T v) { return bf2f(v); }
+    static __device__ __forceinline__ T st(double d) { return d2bf(d); }
+};
+template <> struct St<ACTIV_CUDA_F16> {
+    typedef uint16_t T;
+    static __device__ __forceinline__ float ld(T v) { return h2f(v); }
+    static __device__ __forceinline__ T st(double d) { return d2h(d); }
+};
+
+__device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t channels) {
+    if (i <= 0xffffffffu && inner <= 0xffffffffu && channels <= 0xffffffffu)
+        return (size_t)(((uint32_t)i / (uint32_t)inner) % (uint32_t)channels);
+    return (i / inner) % channels;
+}
+
+/* One element: v = input, g = dy (unused for forward), a = alpha or slope. */
+template <int K, int D>
+__device__ __forceinline__ double elem(float v, float g, float a, float b) {
+    if (D == DIR_FWD) return fwd(K, v, a, b);
+    if (D == DIR_BWD) return (double)g * deriv(K, v, a, b);
+    return (double)g * deriv_from_output(K, v, a);
+}
+
+template <int DT, int K, int D>
+__global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, size_t nvec) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    constexpr int V = 16 / sizeof(T);
+    const T *in = (const T *)p.in;
+    const T *dy = (const T *)p.dy;
+    T *out = (T *)p.out;
+    const size_t tid = (size_t)blockIdx.x * THREADS + threadIdx.x;
+    const size_t stride = (size_t)gridDim.x * THREADS;
+    const size_t body_end = head + nvec * V;
+
+    /* scalar head and tail */
+    for (size_t j = tid; j < head + (p.n - body_end); j += stride) {
+        size_t i = j < head ? j : body_end + (j - head);
+        float a = p.a;
+        if (K == ACTIV_PRELU) a = p.slopes[prelu_channel(i, p.inner, p.channels)];
+        float g = (D == DIR_FWD) ? 0.0f : S::ld(dy[i]);
+        out[i] = S::st(elem<K, D>(S::ld(in[i]), g, a, p.b));
+    }
+    /* 16-byte body */
+    const uint4 *vin = (const uint4 *)(in + head);
+    const uint4 *vdy = (const uint4 *)(dy + head);
+    uint4 *vout = (uint4 *)(out + head);
+    for (size_t v = tid; v < nvec; v += stride) {
+        uint4 xi = vin[v], gi;
+        if (D != DIR_FWD) gi = vdy[v];
+        T xs[V], gs[V], ys[V];
+        memcpy(xs, &xi, 16);
+        if (D != DIR_FWD) memcpy(gs, &gi, 16);
+        float as[V];
+        if (K == ACTIV_PRELU) {
+            size_t i0 = head + v * V;
+            size_t q = i0 / p.inner, r = i0 - q * p.inner, c = q % p.channels;
+#pragma unroll
+            for (int k = 0; k < V; k++) {
+                as[k] = p.slopes[c];
+                if (++r == p.inner) {
+                    r = 0;
+                    if (++c == p.channels) c = 0;
+                }
+            }
+        }
+#pragma unroll
+        for (int k = 0; k < V; k++) {
+            float a = (K == ACTIV_PRELU) ? as[k] : p.a;
+            float g = (D == DIR_FWD) ? 0.0f : S::ld(gs[k]);
+            ys[k] = S::st(elem<K, D>(S::ld(xs[k]), g, a, p.b));
+        }
+        uint4 yo;
+        memcpy(&yo, ys, 16);
+        vout[v] = yo;
+    }
+}
+
+/* ---- deterministic reductions ------------------------------------------------------ */
+
+/* Fixed-order tree sum of one double per thread of a THREADS block; result in thread 0. */
+__device__ double block_sum(double v, double *sh) {
+    sh[threadIdx.x] = v;
+    __syncthreads();
+    for (int w = THREADS / 2; w > 0; w >>= 1) {
+        if ((int)threadIdx.x < w) sh[threadIdx.x] += sh[threadIdx.x + w];
+        __syncthreads();
+    }
+    double r = sh[0];
+    __syncthreads();
+    return r;
+}
+
+constexpr size_t TILE = 2048; /* elements per partial sum: fixed, independent of the grid */
+
+/* swish backward with db: tile t covers [t*TILE, (t+1)*TILE); its partial goes to part[t]. */
+template <int DT>
+__global__ void __launch_bounds__(THREADS) swish_bwd_db_kernel(Args p, double *part, size_t ntiles) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    __shared__ double sh[THREADS];
+    const T *x = (const T *)p.in;
+    const T *dy = (const T *)p.dy;
+    T *dx = (T *)p.out;
+    for (size_t t = blockIdx.x; t < ntiles; t += gridDim.x) {
+        double acc = 0.0;
+        size_t end = (t + 1) * TILE < p.n ? (t + 1) * TILE : p.n;
+        for (size_t i = t * TILE + threadIdx.x; i < end; i += THREADS) {
+            float xv = S::ld(x[i]), g = S::ld(dy[i]);
+            acc += swish_dbeta_term(xv, g, p.b);
+            dx[i] = S::st((double)g * deriv(ACTIV_SWISH, xv, p.a, p.b));
+        }
+        double s = block_sum(acc, sh);
+        if (threadIdx.x == 0) part[t] = s;
+    }
+}
+
+/* prelu backward with da, runs of length inner >= TILE ("case A"): item = (run, chunk),
+ * run r = o*channels + c covers [r*inner, (r+1)*inner), chunk k covers TILE elements of it. */
+template <int DT>
+__global__ void __launch_bounds__(THREADS) prelu_bwd_da_runs_kernel(Args p, double *part,
+                                                                    size_t nitems, size_t cpr) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    __shared__ double sh[THREADS];
+    const T *x = (const T *)p.in;
+    const T *dy = (const T *)p.dy;
+    T *dx = (T *)p.out;
+    for (size_t it = blockIdx.x; it < nitems; it += gridDim.x) {
+        size_t r = it / cpr, k = it - r * cpr;
+        float a = p.slopes[r % p.channels];
+        size_t beg = r * p.inner + k * TILE;
+        size_t end = (k + 1) * TILE < p.inner ? beg + TILE : (r + 1) * p.inner;
+        double acc = 0.0;
+        for (size_t i = beg + threadIdx.x; i < end; i += THREADS) {
+            float xv = S::ld(x[i]), g = S::ld(dy[i]);
+            acc += prelu_dslope_term(xv, g);
+            dx[i] = S::st((double)g * deriv(ACTIV_PRELU, xv, a, 0.0f));
+        }
+        double s = block_sum(acc, sh);
+        if (threadIdx.x == 0) part[it] = s;
+    }
+}
+
+/* prelu backward with da, short runs ("case B"): the array viewed as rows of width W2 (a
+ * multiple of channels*inner); item = (row tile of RT rows, 256 columns); each thread sums its
+ * column over the tile's rows into part[rt*W2 + col]. */
+constexpr size_t RT = 128;
+template <int DT>
+__global__ void __launch_bounds__(THREADS) prelu_bwd_da_cols_kernel(Args p, double *part,
+                                                                    size_t W2, size_t nrt,
+                                                                    size_t ncb) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    const T *x = (const T *)p.in;
+    const T *dy = (const T *)p.dy;
+    T *dx = (T *)p.out;
+    const size_t W = p.channels * p.inner;
+    for (size_t it = blockIdx.x; it < nrt * ncb; it += gridDim.x) {
+        size_t rt = it / ncb, cb = it - rt * ncb;
+        size_t col = cb * THREADS + threadIdx.x;
+        if (col >= W2) continue;
+        float a = p.slopes[(col % W) / p.inner];
+        double acc = 0.0;
+        for (size_t row = rt * RT; row < (rt + 1) * RT; row++) {
+            size_t i = row * W2 + col;
+            if (i >= p.n) break;
+            float xv = S::ld(x[i]), g = S::ld(dy[i]);
+            acc += prelu_dslope_term(xv, g);
+            dx[i] = S::st((double)g * deriv(ACTIV_PRELU, xv, a, 0.0f));
+        }
+        part[rt * W2 + col] = acc;
+    }
+}
+
+/* Final sums: out[c] = sum over m < count of part[idx(c, m)], with
+ * idx = (m / (B*F)) * sa + ((m / B) % F) * sf + c * sc + m % B. Block per channel. */
+struct Gather {
+    size_t count, B, F, sa, sf, sc;
+};
+__global__ void __launch_bounds__(THREADS) finalize_kernel(const double *part, Gather g, float *out,
+                                                           size_t nout) {
+    __shared__ double sh[THREADS];
+    for (size_t c = blockIdx.x; c < nout; c += gridDim.x) {
+        double acc = 0.0;
+        for (size_t m = threadIdx.x; m < g.count; m += THREADS) {
+            size_t b = m % g.B, f = (m / g.B) % g.F, a = m / (g.B * g.F);
+            acc += part[a * g.sa + f * g.sf + c * g.sc + b];
+        }
+        double s = block_sum(acc, sh);
+        if (threadIdx.x == 0) out[c] = (float)s;
+    }
+}
+
+/* Column sums of a (rows, cols) matrix into part[rt][col], then finalize to dtype. */
+template <int DT>
+__global__ void __launch_bounds__(THREADS) colsum_kernel(const void *mv, size_t rows, size_t cols,
+                                                         double *part, size_t nrt, size_t ncb) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    const T *m = (const T *)mv;
+    for (size_t it = blockIdx.x; it < nrt * ncb; it += gridDim.x) {
+        size_t rt = it / ncb, col = (it - rt * ncb) * THREADS + threadIdx.x;
+        if (col >= cols) continue;
+        double acc = 0.0;
+        size_t end = (rt + 1) * RT < rows ? (rt + 1) * RT : rows;
+        for (size_t r = rt * RT; r < end; r++) acc += S::ld(m[r * cols + col]);
+        part[rt * cols + col] = acc;
+    }
+}
+template <int DT>
+__global__ void __launch_bounds__(THREADS) colsum_final_kernel(const double *part, size_t nrt,
+                                                               size_t cols, void *outv) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    size_t col = (size_t)blockIdx.x * THREADS + threadIdx.x;
+    if (col >= cols) return;
+    double acc = 0.0;
+    for (size_t rt = 0; rt < nrt; rt++) acc += part[rt * cols + col];
+    ((T *)outv)[col] = S::st(acc);
+}
+
+/* ---- launching ---------------------------------------------------------------------- */
+
+unsigned grid_for(size_t work_blocks) {
+    int dev = 0, sms = 132;
+    if (cudaGetDevice(&dev) == cudaSuccess)
+        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    size_t cap = (size_t)sms * 32; /* 8 resident blocks of 256 per SM, 4 waves */
+    size_t g = work_blocks < cap ? work_blocks : cap;
+    return (unsigned)(g ? g : 1);
+}
+
+template <int DT, int K, int D>
+void launch_eltwise(const Args &p, cudaStream_t s) {
+    typedef typename St<DT>::T T;
+    constexpr size_t V = 16 / sizeof(T);
+    uintptr_t ao = (uintptr_t)p.out % 16;
+    bool same = (uintptr_t)p.in % 16 == ao && (D == DIR_FWD || (uintptr_t)p.dy % 16 == ao);
+    size_t head = p.n, nvec = 0;
+    if (same) {
+        head = ((16 - ao) % 16) / sizeof(T);
+        if (head > p.n) head = p.n;
+        nvec = (p.n - head) / V;
+    }
+    size_t work = nvec + head + (p.n - head - nvec * V);
+    unsigned grid = grid_for((work + THREADS - 1) / THREADS);
+    eltwise_kernel<DT, K, D><<<grid, THREADS, 0, s>>>(p, head, nvec);
+}
+
+template <int K, int D>
+void launch_kind_dt(activ_cuda_dtype dt, const Args &p, cudaStream_t s) {
+    if (dt == ACTIV_CUDA_F32) launch_eltwise<ACTIV_CUDA_F32, K, D>(p, s);
+    else if (dt == ACTIV_CUDA_BF16) launch_eltwise<ACTIV_CUDA_BF16, K, D>(p, s);
+    else launch_eltwise<ACTIV_CUDA_F16, K, D>(p, s);
+}
+
+template <int D>
+void launch_dir(activ_kind kind, activ_cuda_dtype dt, const Args &p, cudaStream_t s) {
+    switch (kind) {
+    case ACTIV_RELU: launch_kind_dt<ACTIV_RELU, D>(dt, p, s); break;
+    case ACTIV_LEAKY_RELU: launch_kind_dt<ACTIV_LEAKY_RELU, D>(dt, p, s); break;
+    case ACTIV_ELU: launch_kind_dt<ACTIV_ELU, D>(dt, p, s); break;
+    case ACTIV_SIGMOID: launch_kind_dt<ACTIV_SIGMOID, D>(dt, p, s); break;
+    case ACTIV_TANH: launch_kind_dt<ACTIV_TANH, D>(dt, p, s); break;
+    default:
+        if constexpr (D != DIR_BWDY) { /* prelu and swish have no from-output form */
+            if (kind == ACTIV_PRELU) launch_kind_dt<ACTIV_PRELU, D>(dt, p, s);
+            else if (kind == ACTIV_SWISH) launch_kind_dt<ACTIV_SWISH, D>(dt, p, s);
+        }
+        break;
+    }
+}
+
+/* ---- argument checks ---------------------------------------------------------------- */
+
+bool overlaps_partially(const void *out, const void *in, size_t bytes) {
+    if (!in || out == in) return false;
+    uintptr_t o = (uintptr_t)out, i = (uintptr_t)in;
+    return o < i + bytes && i < o + bytes;
+}
+
+activ_status check_common(activ_kind kind, const activ_params *p, activ_cuda_dtype dt, size_t n,
+                          const void *in, const void *dy, const void *out, Args *a) {
+    if ((int)kind < 0 || kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
+    size_t es = activ_cuda_dtype_size(dt);
+    if (es == 0) return ACTIV_ERR_PARAM;
+    activ_params dp = activ_default_params(kind);
+    if (p) dp = *p;
+    if (n > SIZE_MAX / es / 2) return ACTIV_ERR_SIZE;
+    if (kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) {
+        if (!(fabsf(dp.alpha) <= FLT_MAX)) return ACTIV_ERR_PARAM;
+    }
+    if (kind == ACTIV_SWISH && !(fabsf(dp.beta) <= FLT_MAX)) return ACTIV_ERR_PARAM;
+    if (kind == ACTIV_PRELU) {
+        if (!dp.slopes) return ACTIV_ERR_NULL;
+        if (dp.channels == 0 || dp.inner == 0) return ACTIV_ERR_SHAPE;
+        if (dp.channels > SIZE_MAX / dp.inner) return ACTIV_ERR_SIZE;
+        if (n % (dp.channels * dp.inner) != 0) return ACTIV_ERR_SHAPE;
+    }
+    if (n > 0) {
+        if (!in || !out) return ACTIV_ERR_NULL;
+        if ((uintptr_t)in % es || (uintptr_t)out % es || (dy && (uintptr_t)dy % es))
+            return ACTIV_ERR_PARAM;
+        if (overlaps_partially(out, in, n * es) || overlaps_partially(out, dy, n * es))
+            return ACTIV_ERR_OVERLAP;
+    }
+    a->in = in;
+    a->dy = dy;
+    a->out = out;
+    a->n = n;
+    a->a = dp.alpha;
+    a->b = dp.beta;
+    a->slopes = dp.slopes;
+    a->channels = dp.channels ? dp.channels : 1;
+    a->inner = dp.inner ? dp.inner : 1;
+    return ACTIV_OK;
+}
+
+activ_status last_launch(void) { return activ_cuda_status(cudaGetLastError()); }
+
+template <int DT>
+activ_status swish_db(const Args &p, float *db, cudaStream_t s) {
+    size_t ntiles = (p.n + TILE - 1) / TILE;
+    double *part = NULL;
+    activ_status st = activ_cuda_status(cudaMallocAsync((void **)&part, ntiles * sizeof(double), s));
+    if (st) return st;
+    swish_bwd_db_kernel<DT><<<grid_for(ntiles), THREADS, 0, s>>>(p, part, ntiles);
+    Gather g = {ntiles, ntiles, 1, 0, 0, 0};
+    finalize_kernel<<<1, THREADS, 0, s>>>(part, g, db, 1);
+    st = last_launch();
+    cudaError_t e = cudaFreeAsync(part, s);
+    return st ? st : activ_cuda_status(e);
+}
+
+template <int DT>
+activ_status prelu_da(const Args &p, float *da, cudaStream_t s) {
+    const size_t C = p.channels, S = p.inner, W = C * S;
+    double *part = NULL;
+    activ_status st;
+    Gather g;
+    if (S >= TILE) { /* case A: long runs, chunked */
+        size_t cpr = (S + TILE - 1) / TILE, runs = p.n / S, nitems = runs * cpr;
+        st = activ_cuda_status(cudaMallocAsync((void **)&part, nitems * sizeof(double), s));
+        if (st) return st;
+        prelu_bwd_da_runs_kernel<DT><<<grid_for(nitems), THREADS, 0, s>>>(p, part, nitems, cpr);
+        /* channel c: items (o*C + c)*cpr + k, o < runs/C, k < cpr */
+        g.count = (runs / C) * cpr; g.B = cpr; g.F = 1; g.sa = C * cpr; g.sf = 0; g.sc = cpr;
+    } else { /* case B: short runs, column sums over row tiles */
+        size_t F = W >= THREADS ? 1 : (THREADS + W - 1) / W, W2 = W * F;
+        size_t rows = (p.n + W2 - 1) / W2, nrt = (rows + RT - 1) / RT;
+        size_t ncb = (W2 + THREADS - 1) / THREADS;
+        st = activ_cuda_status(cudaMallocAsync((void **)&part, nrt * W2 * sizeof(double), s));
+        if (st) return st;
+        /* every thread writes its column's partial (0 past the end of the array) */
+        prelu_bwd_da_cols_kernel<DT><<<grid_for(nrt * ncb), THREADS, 0, s>>>(p, part, W2, nrt, ncb);
+        /* channel c: part[rt*W2 + f*W + c*S + s'], rt < nrt, f < F, s' < S */
+        g.count = nrt * F * S; g.B = S; g.F = F; g.sa = W2; g.sf = W; g.sc = S;
+    }
+    if (!st) {
+        finalize_kernel<<<grid_for(C), THREADS, 0, s>>>(part, g, da, C);
+        st = last_launch();
+    }
+    cudaError_t e = cudaFreeAsync(part, s);
+    return st ? st : activ_cuda_status(e);
+}
+
+} /* namespace */
+
+/* ---- shared helpers ----------------------------------------------------------------- */
+
+activ_status activ_cuda_status(cudaError_t e) {
+    switch (e) {
+    case cudaSuccess: return ACTIV_OK;
+    case cudaErrorNoDevice:
+    case cudaErrorInsufficientDriver:
+    case cudaErrorInvalidDevice: return ACTIV_ERR_NO_DEVICE;
+    case cudaErrorMemoryAllocation: return ACTIV_ERR_NOMEM;
+    default: return ACTIV_ERR_CUDA;
+    }
+}
+
+activ_status activ_cuda_colsum(activ_cuda_dtype dt, const void *m, size_t rows, size_t cols,
+                               void *out, cudaStream_t s) {
+    if (cols == 0) return ACTIV_OK;
+    size_t es = activ_cuda_dtype_size(dt);
+    if (rows == 0) return activ_cuda_status(cudaMemsetAsync(out, 0, cols * es, s));
+    size_t nrt = (rows + RT - 1) / RT, ncb = (cols + THREADS - 1) / THREADS;
+    double *part = NULL;
+    activ_status st = activ_cuda_status(cudaMallocAsync((void **)&part, nrt * cols * sizeof(double), s));
+    if (st) return st;
+    unsigned g = grid_for(nrt * ncb), gf = (unsigned)ncb;
+    if (dt == ACTIV_CUDA_F32) {
+        colsum_kernel<ACTIV_CUDA_F32><<<g, THREADS, 0, s>>>(m, rows, cols, part, nrt, ncb);
+        colsum_final_kernel<ACTIV_CUDA_F32><<<gf, THREADS, 0, s>>>(part, nrt, cols, out);
+    } else if (dt == ACTIV_CUDA_BF16) {
+        colsum_kernel<ACTIV_CUDA_BF16><<<g, THREADS, 0, s>>>(m, rows, cols, part, nrt, ncb);
+        colsum_final_kernel<ACTIV_CUDA_BF16><<<gf, THREADS, 0, s>>>(part, nrt, cols, out);
+    } else {
+        colsum_kernel<ACTIV_CUDA_F16><<<g, THREADS, 0, s>>>(m, rows, cols, part, nrt, ncb);
+        colsum_final_kernel<ACTIV_CUDA_F16><<<gf, THREADS, 0, s>>>(part, nrt, cols, out);
+    }
+    st = last_launch();
+    cudaError_t e = cudaFreeAsync(part, s);
+    return st ? st : activ_cuda_status(e);
+}
+
+/* ---- public API --------------------------------------------------------------------- */
+
+extern "C" {
+
+size_t activ_cuda_dtype_size(activ_cuda_dtype dt) {
+    switch (dt) {
+    case ACTIV_CUDA_F32: return 4;
+    case ACTIV_CUDA_BF16:
+    case ACTIV_CUDA_F16: return 2;
+    default: return 0;
+    }
+}
+
+int activ_cuda_device_count(void) {
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess) {
+        cudaGetLastError(); /* clear the error this call leaves behind */
+        return 0;
+    }
+    return n;
+}
+
+int activ_cuda_available(void) { return activ_cuda_device_count() > 0; }
+
+activ_status activ_cuda_forward(activ_kind kind, const activ_params *p, activ_cuda_dtype dt,
+                                const void *x, void *y, size_t n, activ_cuda_stream stream) {
+    Args a;
+    activ_status st = check_common(kind, p, dt, n, x, NULL, y, &a);
+    if (st || n == 0) return st;
+    launch_dir<DIR_FWD>(kind, dt, a, (cudaStream_t)stream);
+    return last_launch();
+}
+
+activ_status activ_cuda_backward(activ_kind kind, const activ_params *p, activ_cuda_dtype dt,
+                                 const void *x, const void *dy, void *dx, size_t n, float *dparam,
+                                 activ_cuda_stream stream) {
+    Args a;
+    cudaStream_t s = (cudaStream_t)stream;
+    if (n > 0 && !dy) return ACTIV_ERR_NULL;
+    activ_status st = check_common(kind, p, dt, n, x, dy, dx, &a);
+    if (st) return st;
+    bool want = dparam && (kind == ACTIV_PRELU || kind == ACTIV_SWISH);
+    if (n == 0) {
+        if (!want) return ACTIV_OK;
+        size_t cnt = kind == ACTIV_PRELU ? a.channels : 1;
+        return activ_cuda_status(cudaMemsetAsync(dparam, 0, cnt * sizeof(float), s));
+    }
+    if (want) {
+        if (kind == ACTIV_SWISH) {
+            if (dt == ACTIV_CUDA_F32) return swish_db<ACTIV_CUDA_F32>(a, dparam, s);
+            if (dt == ACTIV_CUDA_BF16) return swish_db<ACTIV_CUDA_BF16>(a, dparam, s);
+            return swish_db<ACTIV_CUDA_F16>(a, dparam, s);
+        }
+        if (dt == ACTIV_CUDA_F32) return prelu_da<ACTIV_CUDA_F32>(a, dparam, s);
+        if (dt == ACTIV_CUDA_BF16) return prelu_da<ACTIV_CUDA_BF16>(a, dparam, s);
+        return prelu_da<ACTIV_CUDA_F16>(a, dparam, s);
+    }
+    launch_dir<DIR_BWD>(kind, dt, a, s);
+    return last_launch();
+}
+
+activ_status activ_cuda_backward_from_output(activ_kind kind, const activ_params *p,
+                                             activ_cuda_dtype dt, const void *y, const void *dy,
+                                             void *dx, size_t n, activ_cuda_stream stream) {
+    if ((int)kind < 0 || kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
+    if (kind == ACTIV_PRELU || kind == ACTIV_SWISH) return ACTIV_ERR_UNSUPPORTED;
+    Args a;
+    if (n > 0 && !dy) return ACTIV_ERR_NULL;
+    activ_status st = check_common(kind, p, dt, n, y, dy, dx, &a);
+    if (st) return st;
+    if (kind == ACTIV_LEAKY_RELU && !(a.a > 0)) return ACTIV_ERR_PARAM;
+    if (kind == ACTIV_ELU && !(a.a >= 0)) return ACTIV_ERR_PARAM;
+    if (n == 0) return ACTIV_OK;
+    launch_dir<DIR_BWDY>(kind, dt, a, (cudaStream_t)stream);
+    return last_launch();
+}
+
+/* Direct calls */
+static activ_params kp(activ_kind k) { return activ_default_params(k); }
+
+activ_status activ_cuda_relu_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                     activ_cuda_stream s) {
+    return activ_cuda_forward(ACTIV_RELU, NULL, dt, x, y, n, s);
+}
+activ_status activ_cuda_relu_backward(activ_cuda_dtype dt, const void *x, const void *dy, void *dx,
+                                      size_t n, activ_cuda_stream s) {
+    return activ_cuda_backward(ACTIV_RELU, NULL, dt, x, dy, dx, n, NULL, s);
+}
+activ_status activ_cuda_leaky_relu_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                           float alpha, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_LEAKY_RELU);
+    p.alpha = alpha;
+    return activ_cuda_forward(ACTIV_LEAKY_RELU, &p, dt, x, y, n, s);
+}
+activ_status activ_cuda_leaky_relu_backward(activ_cuda_dtype dt, const void *x, const void *dy,
+                                            void *dx, size_t n, float alpha, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_LEAKY_RELU);
+    p.alpha = alpha;
+    return activ_cuda_backward(ACTIV_LEAKY_RELU, &p, dt, x, dy, dx, n, NULL, s);
+}
+activ_status activ_cuda_prelu_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                      const float *slopes, size_t channels, size_t inner,
+                                      activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_PRELU);
+    p.slopes = slopes;
+    p.channels = channels;
+    p.inner = inner;
+    return activ_cuda_forward(ACTIV_PRELU, &p, dt, x, y, n, s);
+}
+activ_status activ_cuda_prelu_backward(activ_cuda_dtype dt, const void *x, const void *dy, void *dx,
+                                       size_t n, const float *slopes, size_t channels,
+                                       size_t inner, float *dslopes, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_PRELU);
+    p.slopes = slopes;
+    p.channels = channels;
+    p.inner = inner;
+    return activ_cuda_backward(ACTIV_PRELU, &p, dt, x, dy, dx, n, dslopes, s);
+}
+activ_status activ_cuda_elu_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                    float alpha, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_ELU);
+    p.alpha = alpha;
+    return activ_cuda_forward(ACTIV_ELU, &p, dt, x, y, n, s);
+}
+activ_status activ_cuda_elu_backward(activ_cuda_dtype dt, const void *x, const void *dy, void *dx,
+                                     size_t n, float alpha, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_ELU);
+    p.alpha = alpha;
+    return activ_cuda_backward(ACTIV_ELU, &p, dt, x, dy, dx, n, NULL, s);
+}
+activ_status activ_cuda_swish_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                      float beta, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_SWISH);
+    p.beta = beta;
+    return activ_cuda_forward(ACTIV_SWISH, &p, dt, x, y, n, s);
+}
+activ_status activ_cuda_swish_backward(activ_cuda_dtype dt, const void *x, const void *dy, void *dx,
+                                       size_t n, float beta, float *dbeta, activ_cuda_stream s) {
+    activ_params p = kp(ACTIV_SWISH);
+    p.beta = beta;
+    return activ_cuda_backward(ACTIV_SWISH, &p, dt, x, dy, dx, n, dbeta, s);
+}
+activ_status activ_cuda_sigmoid_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                        activ_cuda_stream s) {
+    return activ_cuda_forward(ACTIV_SIGMOID, NULL, dt, x, y, n, s);
+}
+activ_status activ_cuda_sigmoid_backward(activ_cuda_dtype dt, const void *x, const void *dy,
+                                         void *dx, size_t n, activ_cuda_stream s) {
+    return activ_cuda_backward(ACTIV_SIGMOID, NULL, dt, x, dy, dx, n, NULL, s);
+}
+activ_status activ_cuda_tanh_forward(activ_cuda_dtype dt, const void *x, void *y, size_t n,
+                                     activ_cuda_stream s) {
+    return activ_cuda_forward(ACTIV_TANH, NULL, dt, x, y, n, s);
+}
+activ_status activ_cuda_tanh_backward(activ_cuda_dtype dt, const void *x, const void *dy, void *dx,
+                                      size_t n, activ_cuda_stream s) {
+    return activ_cuda_backward(ACTIV_TANH, NULL, dt, x, dy, dx, n, NULL, s);
+}
+
+} /* extern "C" */

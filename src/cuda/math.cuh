@@ -1,0 +1,248 @@
+/* math.cuh - the GPU backend's math, written once and compiled for both the device and the
+ * host (ACTIV_HD = __host__ __device__), so that tests/cuda/test_cuda_math_host.cu checks
+ * the very same code against the double-precision oracle (src/ref) on a machine without a GPU.
+ *
+ * Precision. Every transcendental is evaluated in double with our own exp/expm1 (Cody-Waite
+ * reduction + Taylor polynomial, relative error below 2^-42), so the value before the final
+ * rounding is within ~2^-18 fp32 ULP of the exact f(x); the one rounding to the storage type
+ * then gives <= 0.5 ULP + 2^-18 ULP. 16-bit outputs are rounded DIRECTLY from the double
+ * value (round-to-odd to fp32, then round-to-nearest-even to bf16/fp16: fp32 keeps >= 13
+ * extra bits, so this is the correct rounding of the double value; no double rounding).
+ * The code is compiled with --fmad=false and uses fma() explicitly, and host and device
+ * round every double operation the same way, so the host test sees the device's bits
+ * (bar the device's own double division, which is also IEEE correctly rounded).
+ *
+ * Throughput reasoning (to verify on the device with bench/gpu.sh): an H100 SXM does about
+ * 34 TFLOP/s of non-tensor fp64, i.e. ~17e12 DFMA/s (~64 per SM per clock). At 3 TB/s an fp32
+ * forward moves 8 bytes per element = 375e9 elements/s, a budget of ~45 DFMA-class ops per
+ * element; exp_neg below costs ~16 (10-term polynomial, reduction, scaling) and the sigmoid
+ * family adds one double division (~8-10), so fp32 should stay memory-bound. bf16 forward moves
+ * 4 bytes per element (~22 DFMA-class ops per element): sigmoid/swish/elu/tanh bf16 forward
+ * are at the edge and may become fp64-bound. TODO(perf): if bench/gpu.sh shows them under
+ * 0.97x copy, move the core to fp32 (MUFU ex2 + a compensated correction step) keeping
+ * this double path as the fallback for the hard cases.
+ */
+#ifndef ACTIV_CUDA_MATH_CUH
+#define ACTIV_CUDA_MATH_CUH
+
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+#include "activ.h"
+
+#ifdef __CUDACC__
+#define ACTIV_HD __host__ __device__ __forceinline__
+#else
+#define ACTIV_HD static inline
+#endif
+
+namespace activ_cuda_math {
+
+ACTIV_HD uint64_t dbits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+ACTIV_HD double bitsd(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
+ACTIV_HD uint32_t fbits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+ACTIV_HD float bitsf(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+ACTIV_HD bool is_nan(double x) { return x != x; }
+ACTIV_HD bool is_inf(double x) { return x == INFINITY || x == -INFINITY; }
+
+/* Round to nearest integer (ties away do not matter here: any integer near t*log2e works). */
+ACTIV_HD double round_int(double t) {
+    const double magic = 6755399441055744.0; /* 1.5 * 2^52 */
+    return (t + magic) - magic;
+}
+
+/* e^t for t <= 0 (also -inf -> 0, NaN -> NaN). Relative error < 2^-42 (result normal). */
+ACTIV_HD double exp_neg(double t) {
+    if (t != t) return t;
+    if (t < -745.5) return 0.0;
+    const double LOG2E = 1.4426950408889634;
+    const double LN2_HI = 6.93147180369123816490e-01; /* 32 significant bits: k*LN2_HI exact */
+    const double LN2_LO = 1.90821492927058770002e-10;
+    double k = round_int(t * LOG2E); /* in [-1076, 0] */
+    double r = fma(-k, LN2_HI, t);
+    r = fma(-k, LN2_LO, r); /* |r| <= 0.3466 */
+    /* Taylor to degree 10: truncation < 0.3466^11/11! < 2^-42 relative */
+    double p = 2.7557319223985893e-07;       /* 1/10! */
+    p = fma(p, r, 2.7557319223985888e-06);   /* 1/9! */
+    p = fma(p, r, 2.4801587301587302e-05);   /* 1/8! */
+    p = fma(p, r, 1.9841269841269841e-04);   /* 1/7! */
+    p = fma(p, r, 1.3888888888888889e-03);   /* 1/6! */
+    p = fma(p, r, 8.3333333333333332e-03);   /* 1/5! */
+    p = fma(p, r, 4.1666666666666664e-02);   /* 1/4! */
+    p = fma(p, r, 1.6666666666666666e-01);   /* 1/3! */
+    p = fma(p, r, 0.5);
+    p = fma(p, r, 1.0);
+    p = fma(p, r, 1.0);
+    int ki = (int)k;
+    if (ki < -1000) { /* keep 2^ki normal; the last product rounds into the subnormals once */
+        p *= 0x1p-100;
+        ki += 100;
+    }
+    return p * bitsd((uint64_t)(int64_t)(ki + 1023) << 52);
+}
+
+/* e^t - 1 for t <= 0 (-inf -> -1, -0 -> -0, NaN -> NaN), relative error < 2^-42. */
+ACTIV_HD double expm1_neg(double t) {
+    if (t > -0.5) { /* |t| < 0.5: t * sum_{j=0}^{12} t^j/(j+1)!, truncation < 2^-44 */
+        double p = 1.6059043836821613e-10;       /* 1/13! */
+        p = fma(p, t, 2.0876756987868100e-09);   /* 1/12! */
+        p = fma(p, t, 2.5052108385441720e-08);   /* 1/11! */
+        p = fma(p, t, 2.7557319223985893e-07);   /* 1/10! */
+        p = fma(p, t, 2.7557319223985888e-06);   /* 1/9! */
+        p = fma(p, t, 2.4801587301587302e-05);   /* 1/8! */
+        p = fma(p, t, 1.9841269841269841e-04);   /* 1/7! */
+        p = fma(p, t, 1.3888888888888889e-03);   /* 1/6! */
+        p = fma(p, t, 8.3333333333333332e-03);   /* 1/5! */
+        p = fma(p, t, 4.1666666666666664e-02);   /* 1/4! */
+        p = fma(p, t, 1.6666666666666666e-01);   /* 1/3! */
+        p = fma(p, t, 0.5);
+        p = fma(p, t, 1.0);
+        return t * p;
+    }
+    return exp_neg(t) - 1.0; /* e^t <= 0.61: no cancellation worth a bit */
+}
+
+/* e = exp(-|t|), the building block of the sigmoid family (never overflows). */
+ACTIV_HD double sigmoid_d(double t) {
+    double e = exp_neg(-fabs(t));
+    return t >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+/* s(t) * (1 - s(t)) = e / (1 + e)^2, accurate in both tails. */
+ACTIV_HD double sigmoid_slope_d(double t) {
+    double e = exp_neg(-fabs(t));
+    double q = 1.0 + e;
+    return e / (q * q);
+}
+
+/* ---- forward f(x); a = alpha or the prelu channel's slope, b = swish beta ---- */
+ACTIV_HD double fwd(int kind, float xf, float a, float b) {
+    double x = xf;
+    switch (kind) {
+    case ACTIV_RELU: return x < 0 ? 0.0 : x; /* NaN and -0 pass through */
+    case ACTIV_LEAKY_RELU:
+    case ACTIV_PRELU: return x > 0 ? x : (double)a * x; /* exact product in double */
+    case ACTIV_ELU: return x > 0 ? x : (double)a * expm1_neg(x);
+    case ACTIV_SWISH: {
+        double t = (b == 0.0f) ? 0.0 : (double)b * x; /* exact product; b = 0: x/2 */
+        double s = sigmoid_d(t);
+        if (s == 0.0 && is_inf(x)) return copysign(0.0, x); /* lim x*e^(bx) = 0 */
+        return x * s;
+    }
+    case ACTIV_SIGMOID: return sigmoid_d(x);
+    case ACTIV_TANH: {
+        double u = expm1_neg(-2.0 * fabs(x)); /* in [-1, 0] */
+        return copysign(-u / (2.0 + u), x);
+    }
+    default: return NAN;
+    }
+}
+
+/* ---- f'(x) with the header's kink conventions (x <= 0 branch at 0), NaN for NaN ---- */
+ACTIV_HD double deriv(int kind, float xf, float a, float b) {
+    double x = xf;
+    switch (kind) {
+    case ACTIV_RELU: return x > 0 ? 1.0 : (x <= 0 ? 0.0 : x);
+    case ACTIV_LEAKY_RELU:
+    case ACTIV_PRELU: return x > 0 ? 1.0 : (x <= 0 ? (double)a : x);
+    case ACTIV_ELU: return x > 0 ? 1.0 : (double)a * exp_neg(x);
+    case ACTIV_SWISH: {
+        if (b == 0.0f) return is_nan(x) ? x : 0.5;
+        double t = (double)b * x;
+        /* the side where s -> 0 approaches 0 from below: -0 (as the oracle) */
+        if (is_inf(t)) return t > 0 ? 1.0 : -0.0;
+        /* s * (1 + t * (1 - s)), 1 - s = s(-t) computed without cancellation */
+        double e = exp_neg(-fabs(t));
+        double r = 1.0 / (1.0 + e);
+        double s = t >= 0 ? r : e * r, oms = t >= 0 ? e * r : r;
+        return s * (1.0 + t * oms);
+    }
+    case ACTIV_SIGMOID: return sigmoid_slope_d(x);
+    case ACTIV_TANH: {
+        double e = exp_neg(-2.0 * fabs(x));
+        double q = 1.0 + e;
+        return 4.0 * e / (q * q);
+    }
+    default: return NAN;
+    }
+}
+
+/* ---- g(y) of the from-output table; NaN for kinds without one ---- */
+ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
+    double y = yf;
+    switch (kind) {
+    case ACTIV_RELU: return y > 0 ? 1.0 : (y <= 0 ? 0.0 : y);
+    case ACTIV_LEAKY_RELU: return y > 0 ? 1.0 : (y <= 0 ? (double)a : y);
+    case ACTIV_ELU: return y > 0 ? 1.0 : y + (double)a;
+    case ACTIV_SIGMOID: return y * (1.0 - y);
+    case ACTIV_TANH: return 1.0 - y * y;
+    default: return NAN;
+    }
+}
+
+/* prelu: the element's term of da_c, dy * (x if x <= 0 else 0) (an IEEE product in double). */
+ACTIV_HD double prelu_dslope_term(float xf, float dyf) {
+    double x = xf;
+    double m = x > 0 ? 0.0 : x; /* NaN stays NaN */
+    return (double)dyf * m;
+}
+/* swish: the element's term of db, dy * x^2 * s(bx) * (1 - s(bx)) (0 * dy at x = +-inf, b != 0). */
+ACTIV_HD double swish_dbeta_term(float xf, float dyf, float b) {
+    double x = xf, g;
+    if (b == 0.0f) g = x * x * 0.25;
+    else if (is_inf(x)) g = 0.0;
+    else g = x * x * sigmoid_slope_d((double)b * x);
+    return (double)dyf * g;
+}
+
+/* ---- storage conversions ---- */
+
+/* Round-to-odd double -> float: the float toward zero, with its last bit set if inexact. */
+ACTIV_HD float d2f_odd(double d) {
+#ifdef __CUDA_ARCH__
+    float f = __double2float_rz(d);
+#else
+    float f = (float)d;
+    if (fabs((double)f) > fabs(d)) f = nextafterf(f, 0.0f); /* also inf -> FLT_MAX */
+#endif
+    if ((double)f != d && !is_nan(d)) f = bitsf(fbits(f) | 1u);
+    return f;
+}
+/* float -> bf16, round to nearest even; NaN stays a (quiet) NaN. */
+ACTIV_HD uint16_t f2bf_rn(float f) {
+    uint32_t u = fbits(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40u);
+    u += 0x7fffu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+/* float -> fp16, round to nearest even, subnormals kept, NaN quiet. */
+ACTIV_HD uint16_t f2h_rn(float f) {
+    uint32_t u = fbits(f);
+    uint16_t sign = (uint16_t)((u >> 16) & 0x8000u);
+    u &= 0x7fffffffu;
+    if (u >= 0x47800000u) /* >= 65536, inf or NaN */
+        return (uint16_t)(sign | (u > 0x7f800000u ? 0x7e00u : 0x7c00u));
+    if (u < 0x38800000u) { /* below 2^-14: fp16 subnormal or zero; the add rounds RNE */
+        float g = bitsf(u) + 0.5f;
+        return (uint16_t)(sign | (uint16_t)(fbits(g) - 0x3f000000u));
+    }
+    uint32_t odd = (u >> 13) & 1u;
+    u += 0xc8000fffu + odd; /* rebias exponent (-112 << 23) and round */
+    return (uint16_t)(sign | (uint16_t)(u >> 13));
+}
+ACTIV_HD float bf2f(uint16_t h) { return bitsf((uint32_t)h << 16); }
+ACTIV_HD float h2f(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+    uint32_t e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    if (e == 0x1f) return bitsf(sign | 0x7f800000u | (m << 13));
+    if (e == 0) { /* zero or subnormal: m * 2^-24, exact in float */
+        float v = (float)m * 0x1p-24f;
+        return bitsf(sign | fbits(v));
+    }
+    return bitsf(sign | ((e + 112u) << 23) | (m << 13));
+}
+ACTIV_HD uint16_t d2bf(double d) { return f2bf_rn(d2f_odd(d)); }
+ACTIV_HD uint16_t d2h(double d) { return f2h_rn(d2f_odd(d)); }
+
+} /* namespace activ_cuda_math */
+
+#endif

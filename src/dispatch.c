@@ -1,0 +1,117 @@
+/* dispatch.c - which code path runs: CPU detection (once), ACTIV_ISA, activ_set_isa.
+ *
+ * Detection runs once (pthread_once): cpuid says what the CPU has, xgetbv says whether the
+ * OS saves the wider registers (YMM for AVX2, ZMM + opmask for AVX-512); both are needed.
+ * ACTIV_ISA=scalar|sse2|avx2|avx512|neon forces a path at that first use. An unknown name,
+ * or a path this build or CPU does not support, falls back silently to the best supported
+ * path: a library must not print, and activ_get_isa() tells the caller what it got.
+ * The choice lives in one atomic, so activ_set_isa() is safe from any thread.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+static pthread_once_t activ_isa_once = PTHREAD_ONCE_INIT;
+static int activ_isa_ok[ACTIV_ISA_COUNT]; /* written once under activ_isa_once */
+static _Atomic int activ_isa_cur = ACTIV_ISA_SCALAR;
+
+#if defined(__x86_64__)
+static unsigned long long activ_xgetbv0(void)
+{
+    unsigned int lo, hi;
+    __asm__ volatile(".byte 0x0f, 0x01, 0xd0" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+#endif
+
+static void activ_isa_detect(void)
+{
+    activ_isa_ok[ACTIV_ISA_SCALAR] = 1;
+#if defined(__x86_64__)
+    activ_isa_ok[ACTIV_ISA_SSE2] = 1;
+    unsigned int a, b, c, d;
+    unsigned int max = __get_cpuid_max(0, NULL);
+    if (max >= 7 && __get_cpuid(1, &a, &b, &c, &d)) {
+        int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+        if (osxsave && avx) {
+            unsigned long long xcr0 = activ_xgetbv0();
+            __cpuid_count(7, 0, a, b, c, d);
+            int avx2 = (b >> 5) & 1;
+            int f512 = (b >> 16) & 1, dq = (b >> 17) & 1, vl = (b >> 31) & 1;
+            if ((xcr0 & 0x6) == 0x6 && avx2 && fma) activ_isa_ok[ACTIV_ISA_AVX2] = 1;
+            if ((xcr0 & 0xe6) == 0xe6 && activ_isa_ok[ACTIV_ISA_AVX2] && f512 && dq && vl)
+                activ_isa_ok[ACTIV_ISA_AVX512] = 1;
+        }
+    }
+#endif
+    int best = ACTIV_ISA_SCALAR;
+    for (int i = 0; i < ACTIV_ISA_COUNT; i++)
+        if (activ_isa_ok[i]) best = i;
+    const char *env = getenv("ACTIV_ISA");
+    if (env) {
+        for (int i = 0; i < ACTIV_ISA_COUNT; i++)
+            if (strcmp(env, activ_isa_name((activ_isa)i)) == 0 && activ_isa_ok[i]) best = i;
+    }
+    atomic_store(&activ_isa_cur, best);
+}
+
+static void activ_isa_init(void) { pthread_once(&activ_isa_once, activ_isa_detect); }
+
+const char *activ_isa_name(activ_isa isa)
+{
+    switch (isa) {
+    case ACTIV_ISA_SCALAR: return "scalar";
+    case ACTIV_ISA_SSE2: return "sse2";
+    case ACTIV_ISA_AVX2: return "avx2";
+    case ACTIV_ISA_AVX512: return "avx512";
+    case ACTIV_ISA_NEON: return "neon";
+    default: return NULL;
+    }
+}
+
+int activ_isa_supported(activ_isa isa)
+{
+    if ((int)isa < 0 || (int)isa >= ACTIV_ISA_COUNT) return 0;
+    activ_isa_init();
+    return activ_isa_ok[isa];
+}
+
+activ_isa activ_get_isa(void)
+{
+    activ_isa_init();
+    return (activ_isa)atomic_load(&activ_isa_cur);
+}
+
+activ_status activ_set_isa(activ_isa isa)
+{
+    if (!activ_isa_supported(isa)) return ACTIV_ERR_UNSUPPORTED;
+    atomic_store(&activ_isa_cur, (int)isa);
+    return ACTIV_OK;
+}
+
+const activ_kernels *activ_kernels_for(activ_isa isa)
+{
+    if (!activ_isa_supported(isa)) return NULL;
+    switch (isa) {
+    case ACTIV_ISA_SCALAR: return &activ_ktab_scalar;
+#if defined(__x86_64__)
+    case ACTIV_ISA_SSE2: return &activ_ktab_sse2;
+    case ACTIV_ISA_AVX2: return &activ_ktab_avx2;
+    case ACTIV_ISA_AVX512: return &activ_ktab_avx512;
+#endif
+    default: return NULL;
+    }
+}
+
+const activ_kernels *activ_kernels_current(void)
+{
+    const activ_kernels *k = activ_kernels_for(activ_get_isa());
+    return k ? k : &activ_ktab_scalar;
+}

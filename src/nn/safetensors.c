@@ -1,0 +1,487 @@
+/* safetensors.c - save/load a model's parameters in the safetensors format.
+ *
+ * File: u64 little-endian N, N bytes of JSON (space-padded to a multiple of 8), then the
+ * data block. Each tensor: {"dtype":"F32","shape":[...],"data_offsets":[begin,end]} with
+ * offsets relative to the start of the data block.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "nn_internal.h"
+
+#define ST_MAX_HEADER (100u << 20) /* the reference implementation's limit */
+
+typedef struct {
+    char name[64];
+    float *ptr;
+    size_t numel;
+    int ndim;
+    size_t shape[2];
+    int seen;
+} st_tensor;
+
+/* The model's tensors in file order; returns the count. */
+static int list_tensors(const activ_nn_model *m, st_tensor *t)
+{
+    int k = 0;
+    for (int l = 0; l < m->nlayers; l++) {
+        const activ_nn_dense *L = &m->layers[l];
+        st_tensor *e;
+        e = &t[k++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->name, sizeof e->name, "dense_%d.weight", l);
+        e->ptr = L->w, e->numel = (size_t)L->in * L->out, e->ndim = 2;
+        e->shape[0] = (size_t)L->in, e->shape[1] = (size_t)L->out;
+        e = &t[k++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->name, sizeof e->name, "dense_%d.bias", l);
+        e->ptr = L->b, e->numel = (size_t)L->out, e->ndim = 1, e->shape[0] = (size_t)L->out;
+        if (L->slopes) {
+            e = &t[k++];
+            memset(e, 0, sizeof *e);
+            snprintf(e->name, sizeof e->name, "dense_%d.prelu_alpha", l);
+            e->ptr = L->slopes, e->numel = (size_t)L->out, e->ndim = 1, e->shape[0] = (size_t)L->out;
+        }
+        if (L->beta) {
+            e = &t[k++];
+            memset(e, 0, sizeof *e);
+            snprintf(e->name, sizeof e->name, "dense_%d.swish_beta", l);
+            e->ptr = L->beta, e->numel = 1, e->ndim = 1, e->shape[0] = 1;
+        }
+    }
+    return k;
+}
+
+/* ---- writing ---------------------------------------------------------------------- */
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t nc = (b->cap ? b->cap * 2 : 1024) + (size_t)n;
+        char *ns = realloc(b->s, nc);
+        if (!ns) {
+            b->oom = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = nc;
+    }
+}
+
+static int put_le_floats(FILE *fp, const float *x, size_t n)
+{
+    uint8_t buf[4096];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, &x[i], 4);
+        buf[k++] = (uint8_t)u, buf[k++] = (uint8_t)(u >> 8);
+        buf[k++] = (uint8_t)(u >> 16), buf[k++] = (uint8_t)(u >> 24);
+        if (k == sizeof buf) {
+            if (fwrite(buf, 1, k, fp) != k)
+                return -1;
+            k = 0;
+        }
+    }
+    return k && fwrite(buf, 1, k, fp) != k ? -1 : 0;
+}
+
+activ_status activ_nn_model_save(const activ_nn_model *m, const char *path)
+{
+    if (!m || !path)
+        return ACTIV_ERR_NULL;
+    if (!m->built)
+        return ACTIV_ERR_SHAPE;
+    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
+    if (!t)
+        return ACTIV_ERR_NOMEM;
+    int nt = list_tensors(m, t);
+    sbuf h = {0};
+    sb_printf(&h, "{\"__metadata__\":{\"format\":\"pt\",\"producer\":\"activ %s\","
+                  "\"layout\":\"weight is (in, out): y = f(x @ weight + bias)\"}",
+              activ_version());
+    size_t off = 0;
+    for (int i = 0; i < nt; i++) {
+        size_t bytes = t[i].numel * 4;
+        if (t[i].ndim == 2)
+            sb_printf(&h, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[%zu,%zu],\"data_offsets\":[%zu,%zu]}",
+                      t[i].name, t[i].shape[0], t[i].shape[1], off, off + bytes);
+        else
+            sb_printf(&h, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[%zu],\"data_offsets\":[%zu,%zu]}",
+                      t[i].name, t[i].shape[0], off, off + bytes);
+        off += bytes;
+    }
+    sb_printf(&h, "}");
+    while (!h.oom && h.len % 8)
+        sb_printf(&h, " ");
+    if (h.oom) {
+        free(h.s);
+        free(t);
+        return ACTIV_ERR_NOMEM;
+    }
+    activ_afile f;
+    activ_status s = activ_afile_open(&f, path);
+    if (s != ACTIV_OK) {
+        free(h.s);
+        free(t);
+        return s;
+    }
+    uint8_t len8[8];
+    for (int i = 0; i < 8; i++)
+        len8[i] = (uint8_t)((uint64_t)h.len >> (8 * i));
+    int bad = fwrite(len8, 1, 8, f.fp) != 8 || fwrite(h.s, 1, h.len, f.fp) != h.len;
+    for (int i = 0; i < nt && !bad; i++)
+        bad = put_le_floats(f.fp, t[i].ptr, t[i].numel) != 0;
+    free(h.s);
+    free(t);
+    if (bad) {
+        activ_afile_abort(&f);
+        return ACTIV_ERR_IO;
+    }
+    return activ_afile_commit(&f);
+}
+
+/* ---- reading: a small JSON parser for the header ------------------------------------ */
+
+typedef struct {
+    const char *p, *end, *start;
+    char *err;
+    size_t errlen;
+    const char *path;
+} jp;
+
+static void ws(jp *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static int expect(jp *j, char c)
+{
+    ws(j);
+    if (j->p < j->end && *j->p == c) {
+        j->p++;
+        return 0;
+    }
+    nn_seterr(j->err, j->errlen, "'%s': corrupt header: expected '%c' at byte %ld", j->path, c,
+              (long)(j->p - j->start));
+    return -1;
+}
+
+/* A JSON string into out[cap] (escapes \" \\ \/ only); -1 on error. */
+static int jstring(jp *j, char *out, size_t cap)
+{
+    ws(j);
+    if (j->p >= j->end || *j->p != '"')
+        goto bad;
+    j->p++;
+    size_t k = 0;
+    while (j->p < j->end && *j->p != '"') {
+        char c = *j->p++;
+        if (c == '\\') {
+            if (j->p >= j->end)
+                goto bad;
+            c = *j->p++;
+            if (c != '"' && c != '\\' && c != '/')
+                goto bad;
+        } else if ((unsigned char)c < 0x20)
+            goto bad;
+        if (k + 1 >= cap) {
+            nn_seterr(j->err, j->errlen, "'%s': corrupt header: name too long", j->path);
+            return -1;
+        }
+        out[k++] = c;
+    }
+    if (j->p >= j->end)
+        goto bad;
+    j->p++;
+    out[k] = 0;
+    return 0;
+bad:
+    nn_seterr(j->err, j->errlen, "'%s': corrupt header: bad string", j->path);
+    return -1;
+}
+
+static int juint(jp *j, size_t *v)
+{
+    ws(j);
+    if (j->p >= j->end || *j->p < '0' || *j->p > '9') {
+        nn_seterr(j->err, j->errlen, "'%s': corrupt header: expected a non-negative integer", j->path);
+        return -1;
+    }
+    size_t x = 0;
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+        if (x > (SIZE_MAX - 9) / 10) {
+            nn_seterr(j->err, j->errlen, "'%s': corrupt header: integer too large", j->path);
+            return -1;
+        }
+        x = x * 10 + (size_t)(*j->p++ - '0');
+    }
+    *v = x;
+    return 0;
+}
+
+/* [u, u, ...] into v[max]; the count goes to *n. */
+static int juint_array(jp *j, size_t *v, int max, int *n)
+{
+    if (expect(j, '['))
+        return -1;
+    *n = 0;
+    ws(j);
+    if (j->p < j->end && *j->p == ']') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        size_t x;
+        if (juint(j, &x))
+            return -1;
+        if (*n >= max) {
+            nn_seterr(j->err, j->errlen, "'%s': corrupt header: array too long", j->path);
+            return -1;
+        }
+        v[(*n)++] = x;
+        ws(j);
+        if (j->p < j->end && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        return expect(j, ']');
+    }
+}
+
+/* {"k": "v", ...} (the __metadata__ object: strings only, per the format) */
+static int jskip_string_map(jp *j)
+{
+    char tmp[4096];
+    if (expect(j, '{'))
+        return -1;
+    ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+        return 0;
+    }
+    for (;;) {
+        if (jstring(j, tmp, sizeof tmp) || expect(j, ':') || jstring(j, tmp, sizeof tmp))
+            return -1;
+        ws(j);
+        if (j->p < j->end && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        return expect(j, '}');
+    }
+}
+
+activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err, size_t errlen)
+{
+    if (!m || !path)
+        return ACTIV_ERR_NULL;
+    if (!m->built)
+        return ACTIV_ERR_SHAPE;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        nn_seterr(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return ACTIV_ERR_IO;
+    }
+    activ_status st = ACTIV_ERR_FORMAT;
+    uint8_t *buf = NULL;
+    float *staged = NULL;
+    st_tensor *t = NULL;
+    long fsz = -1;
+    if (fseek(fp, 0, SEEK_END) == 0)
+        fsz = ftell(fp);
+    if (fsz < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        nn_seterr(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        st = ACTIV_ERR_IO;
+        goto done;
+    }
+    if (fsz < 8) {
+        nn_seterr(err, errlen, "'%s': truncated: %ld bytes, not even the 8-byte header length", path, fsz);
+        goto done;
+    }
+    buf = malloc((size_t)fsz);
+    if (!buf) {
+        st = ACTIV_ERR_NOMEM;
+        goto done;
+    }
+    if (fread(buf, 1, (size_t)fsz, fp) != (size_t)fsz) {
+        nn_seterr(err, errlen, "cannot read '%s'", path);
+        st = ACTIV_ERR_IO;
+        goto done;
+    }
+    uint64_t hlen = 0;
+    for (int i = 7; i >= 0; i--)
+        hlen = hlen << 8 | buf[i];
+    if (hlen > ST_MAX_HEADER || hlen > (uint64_t)fsz - 8) {
+        nn_seterr(err, errlen, "'%s': truncated or corrupt: header length %llu but the file has %ld bytes",
+                  path, (unsigned long long)hlen, fsz);
+        goto done;
+    }
+    if (hlen < 2) {
+        nn_seterr(err, errlen, "'%s': corrupt header: %llu bytes", path, (unsigned long long)hlen);
+        goto done;
+    }
+    const uint8_t *data = buf + 8 + hlen;
+    size_t dsize = (size_t)fsz - 8 - (size_t)hlen;
+
+    t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
+    staged = malloc(m->nparams * sizeof(float));
+    if (!t || !staged) {
+        st = ACTIV_ERR_NOMEM;
+        goto done;
+    }
+    int nt = list_tensors(m, t);
+    jp j = {(const char *)buf + 8, (const char *)buf + 8 + hlen, (const char *)buf + 8, err, errlen,
+            path};
+    if (expect(&j, '{'))
+        goto done;
+    size_t max_end = 0;
+    ws(&j);
+    int empty = j.p < j.end && *j.p == '}';
+    if (empty)
+        j.p++;
+    while (!empty) {
+        char key[256];
+        if (jstring(&j, key, sizeof key) || expect(&j, ':'))
+            goto done;
+        if (!strcmp(key, "__metadata__")) {
+            if (jskip_string_map(&j))
+                goto done;
+        } else {
+            st_tensor *e = NULL;
+            for (int i = 0; i < nt; i++)
+                if (!strcmp(t[i].name, key))
+                    e = &t[i];
+            if (!e) {
+                nn_seterr(err, errlen, "'%s': unexpected tensor '%s' (not in this model)", path, key);
+                goto done;
+            }
+            if (e->seen) {
+                nn_seterr(err, errlen, "'%s': tensor '%s' appears twice", path, key);
+                goto done;
+            }
+            e->seen = 1;
+            char dtype[32] = "";
+            size_t shape[8], offs[2];
+            int nshape = -1, noffs = -1;
+            if (expect(&j, '{'))
+                goto done;
+            for (;;) {
+                char f[64];
+                if (jstring(&j, f, sizeof f) || expect(&j, ':'))
+                    goto done;
+                if (!strcmp(f, "dtype")) {
+                    if (jstring(&j, dtype, sizeof dtype))
+                        goto done;
+                } else if (!strcmp(f, "shape")) {
+                    if (juint_array(&j, shape, 8, &nshape))
+                        goto done;
+                } else if (!strcmp(f, "data_offsets")) {
+                    if (juint_array(&j, offs, 2, &noffs))
+                        goto done;
+                } else {
+                    nn_seterr(err, errlen, "'%s': tensor '%s': unknown field '%s'", path, key, f);
+                    goto done;
+                }
+                ws(&j);
+                if (j.p < j.end && *j.p == ',') {
+                    j.p++;
+                    continue;
+                }
+                if (expect(&j, '}'))
+                    goto done;
+                break;
+            }
+            if (strcmp(dtype, "F32")) {
+                nn_seterr(err, errlen, "'%s': tensor '%s' has dtype '%s', expected F32", path, key, dtype);
+                goto done;
+            }
+            if (nshape < 0 || noffs != 2) {
+                nn_seterr(err, errlen, "'%s': tensor '%s' lacks %s", path, key,
+                          nshape < 0 ? "a shape" : "data_offsets [begin, end]");
+                goto done;
+            }
+            int same = nshape == e->ndim;
+            for (int i = 0; same && i < nshape; i++)
+                same = shape[i] == e->shape[i];
+            if (!same) {
+                char got[96] = "", want[64] = "";
+                for (int i = 0; i < nshape && strlen(got) < 80; i++)
+                    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%zu", i ? ", " : "", shape[i]);
+                for (int i = 0; i < e->ndim; i++)
+                    snprintf(want + strlen(want), sizeof want - strlen(want), "%s%zu", i ? ", " : "", e->shape[i]);
+                nn_seterr(err, errlen, "'%s': tensor '%s' has shape [%s], the model needs [%s]", path,
+                          key, got, want);
+                goto done;
+            }
+            if (offs[0] > offs[1] || offs[1] > dsize || offs[1] - offs[0] != e->numel * 4) {
+                nn_seterr(err, errlen,
+                          "'%s': tensor '%s' has bad data_offsets [%zu, %zu] (needs %zu bytes inside a "
+                          "%zu-byte data block)", path, key, offs[0], offs[1], e->numel * 4, dsize);
+                goto done;
+            }
+            if (offs[1] > max_end)
+                max_end = offs[1];
+            float *dst = staged + (e->ptr - m->params);
+            const uint8_t *src = data + offs[0];
+            for (size_t i = 0; i < e->numel; i++) {
+                uint32_t u = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 |
+                             (uint32_t)src[4 * i + 2] << 16 | (uint32_t)src[4 * i + 3] << 24;
+                memcpy(&dst[i], &u, 4);
+            }
+        }
+        ws(&j);
+        if (j.p < j.end && *j.p == ',') {
+            j.p++;
+            continue;
+        }
+        if (expect(&j, '}'))
+            goto done;
+        break;
+    }
+    ws(&j);
+    if (j.p != j.end) {
+        nn_seterr(err, errlen, "'%s': corrupt header: trailing characters after the JSON object", path);
+        goto done;
+    }
+    for (int i = 0; i < nt; i++)
+        if (!t[i].seen) {
+            nn_seterr(err, errlen, "'%s': missing tensor '%s'", path, t[i].name);
+            goto done;
+        }
+    if (max_end != dsize) {
+        nn_seterr(err, errlen, "'%s': data block has %zu bytes but the tensors cover %zu", path,
+                  dsize, max_end);
+        goto done;
+    }
+    memcpy(m->params, staged, m->nparams * sizeof(float));
+    st = ACTIV_OK;
+done:
+    fclose(fp);
+    free(buf);
+    free(staged);
+    free(t);
+    return st;
+}

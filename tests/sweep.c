@@ -1,0 +1,2 @@
+/* sweep.c - placeholder while the sweep is written */
+int main(void) { return 0; }
