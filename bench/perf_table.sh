@@ -4,7 +4,7 @@
 # Builds activ (with oneDNN and XNNPACK as peers when Debian's libdnnl-dev, libxnnpack-dev
 # and libpthreadpool-dev are installed), runs 'activ bench' over every function, direction
 # and size at 1 and 2 threads, and prints the Markdown table (also written to
-# bench/perf_table.md; the raw numbers go to bench/perf_table.json).
+# bench/perf_table.md; the raw numbers go to BUILD_DIR/perf_table.json and .txt).
 #
 # Usage: bench/perf_table.sh [extra 'activ bench' options, e.g. --kinds relu --reps 9]
 # Environment: BUILD_DIR (default build-peers, or build-bench without peers), JOBS (2),
@@ -35,8 +35,12 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DACTIV_BENCH_PEERS=$pee
     { cat "$build/configure.log" >&2; exit 1; }
 cmake --build "$build" --target activ_cli -j "${JOBS:-2}" >&2
 
-json=$root/bench/perf_table.json
+json=$build/perf_table.json
 echo "perf_table.sh: running activ bench (a few minutes)..." >&2
-"$build/activ" bench --threads 1,2 --reps "${REPS:-7}" --json "$json" "$@" >&2
+rm -f "$json" "$build/perf_table.rc"
+{ "$build/activ" bench --threads 1,2 --reps "${REPS:-7}" --json "$json" "$@"; echo $? >"$build/perf_table.rc"; } |
+    tee "$build/perf_table.txt" >&2
+rc=$(cat "$build/perf_table.rc")
+[ "$rc" = 0 ] || { echo "perf_table.sh: activ bench failed (exit $rc)" >&2; exit 1; }
 "$py" "$root/bench/perf_table.py" "$json" >"$root/bench/perf_table.md"
 cat "$root/bench/perf_table.md"

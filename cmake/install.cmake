@@ -17,6 +17,7 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/activConfigVersion.cmake
   VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/activConfig.cmake ${PROJECT_BINARY_DIR}/activConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/activ)
+file(RELATIVE_PATH ACTIV_PC_RELPREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
 configure_file(${PROJECT_SOURCE_DIR}/cmake/activ.pc.in ${PROJECT_BINARY_DIR}/activ.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/activ.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 if(TARGET activ_nn)

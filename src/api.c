@@ -27,12 +27,18 @@
 #include "internal.h"
 
 #define ACTIV_MAX_CHUNKS 64
-/* Smallest chunk (floats); below about twice this a call runs serially in one chunk.
- * Measured on the dev box (Xeon, AVX-512, 2 cores shared), 1 vs 2 threads with
- * /tmp/core/thr.c: see the numbers in the report and threads.c. Streaming kinds only pay off
- * for large arrays, the transcendental ones much earlier. */
-#define ACTIV_CHUNK_STREAM 65536
-#define ACTIV_CHUNK_MATH 8192
+/* Smallest chunk (floats): a call runs serially in one chunk unless n exceeds it, so this
+ * is the serial threshold. Measured on the dev box (Xeon with AVX-512, 2 cores shared with
+ * other builds: load average ~5 during the run, so the second core was rarely free), 1 vs 2
+ * threads, AVX2 path, best of 30 (program /tmp/core/thr.c, not in the repo):
+ *     relu     n = 32K: 3.3 vs 6.5 us   128K: 12.8 vs 16.4 us   256K: 36.5 vs 41.2 us
+ *     sigmoid  n = 8K:  6.0 vs 17.8 us  32K: 23.8 vs 38.2 us    256K: 193 vs 202 us
+ * i.e. a parallel call costs a fixed ~5-10 us (condition-variable wake-up of the worker).
+ * Splitting pays once half the serial time exceeds that: ~20 us of work, which is about
+ * 128K floats of relu-family streaming (in cache) and 16K floats of the transcendental
+ * kinds (~0.7 ns/element on one core). Re-measure on an idle machine with `activ bench`. */
+#define ACTIV_CHUNK_STREAM 131072
+#define ACTIV_CHUNK_MATH 16384
 /* prelu da slots: at most this many doubles in all (chunks are made longer instead) */
 #define ACTIV_MAX_SLOT_DOUBLES ((size_t)1 << 20)
 

@@ -79,7 +79,7 @@ static void ulp_rules(void) {
     CHECK(activ_ulp_error(-INFINITY, 1e300) == INFINITY, "-inf vs 1e300");
     CHECK(activ_ulp_error(INFINITY, (double)FLT_MAX) == 1, "inf vs FLT_MAX");
     CHECK(activ_ulp_error(-INFINITY, -0x1p128 + 0x1p103) == 0, "-inf at the overflow boundary");
-    CHECK(activ_ulp_error(INFINITY, 1.0) > 1e30, "inf vs 1");
+    CHECK(activ_ulp_error(INFINITY, 1.0) > 1e6, "inf vs 1");
     CHECK(activ_ulp_error(-0.0f, 0.0) == 0, "-0 vs +0");
     CHECK(activ_ulp_error(1.0f + 0x1p-23f, 1.0) == 1, "1 ULP above 1");
     CHECK(activ_ulp_error(1.0f, 1.0 - 0x1p-24) == 1, "1 ULP below 1 (ULP of [0.5,1))");

@@ -326,7 +326,7 @@ bool overlaps_partially(const void *out, const void *in, size_t bytes) {
 }
 
 activ_status check_common(activ_kind kind, const activ_params *p, activ_cuda_dtype dt, size_t n,
-                          const void *in, const void *dy, const void *out, Args *a) {
+                          const void *in, const void *dy, void *out, Args *a) {
     if ((int)kind < 0 || kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
     size_t es = activ_cuda_dtype_size(dt);
     if (es == 0) return ACTIV_ERR_PARAM;

@@ -179,7 +179,7 @@ activ_status activ_nn_dataset_load(const char *images, const char *labels, activ
         goto done;
     }
     for (size_t i = 0; i < im.n; i++)
-        d->x[i] = (float)im.data[i] * (1.0f / 255.0f);
+        d->x[i] = (float)im.data[i] / 255.0f;
     int mx = -1;
     for (size_t i = 0; i < lb.n; i++) {
         d->labels[i] = lb.data[i];

@@ -14,7 +14,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # 1. The full matrix at one small size, 1 and 2 threads: 8 function rows (prelu twice)
 #    x (fwd, bwd) + 5 from-output rows = 21, times 2 thread counts.
 "$activ" bench --sizes 4096 --threads 1,2 --reps 3 --min-time 1 --json "$tmp/b.json" \
-    >"$tmp/out.txt" 2>"$tmp/err.txt" || { cat "$tmp/err.txt" >&2; fail "activ bench exited $?"; }
+    >"$tmp/out.txt" 2>"$tmp/err.txt"
+rc=$?
+[ "$rc" -eq 0 ] || { cat "$tmp/err.txt" >&2; fail "activ bench exited $rc"; }
 "$py" - "$tmp/b.json" "$tmp/out.txt" <<'PY' || fail "bad JSON or table (above)"
 import json, math, sys
 d = json.load(open(sys.argv[1]))
@@ -57,7 +59,9 @@ PY
 
 # 2. --json - puts the JSON on stdout and the table on stderr; odd size, forced scalar path.
 "$activ" bench --kinds relu,silu --dir fwd --sizes 1000 --threads 1 --reps 1 --min-time 1 \
-    --isa scalar --no-peers --json - >"$tmp/j.json" 2>"$tmp/t.txt" || fail "--json - run exited $?"
+    --isa scalar --no-peers --json - >"$tmp/j.json" 2>"$tmp/t.txt"
+rc=$?
+[ "$rc" -eq 0 ] || fail "--json - run exited $rc"
 "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["rows"]
 assert d["isa"] == "scalar" and len(r) == 2 and {x["function"] for x in r} == {"relu", "swish"}, d
 assert all(x["n"] == 1000 and x["peers"] == [] for x in r)' "$tmp/j.json" || fail "--json - output"

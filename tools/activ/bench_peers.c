@@ -40,13 +40,13 @@ static char describe_buf[256];
 
 #define BENCH_GOMP_SPINCOUNT "30000" /* about a millisecond */
 
-void bench_peers_reexec(char **main_argv)
+void bench_peers_reexec(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
         return;
     if (setenv("GOMP_SPINCOUNT", BENCH_GOMP_SPINCOUNT, 1))
         return;
-    execv("/proc/self/exe", main_argv);
+    execv("/proc/self/exe", argv);
     unsetenv("GOMP_SPINCOUNT"); /* exec failed: carry on as we are */
 }
 
@@ -375,9 +375,9 @@ int bench_peers_prepare(const bench_problem *p, bench_peer_op *ops, int maxops)
 
 #else /* !ACTIV_BENCH_PEERS */
 
-void bench_peers_reexec(char **main_argv)
+void bench_peers_reexec(char **argv)
 {
-    (void)main_argv;
+    (void)argv;
 }
 
 int bench_peers_available(void)

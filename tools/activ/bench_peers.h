@@ -41,10 +41,10 @@ typedef struct bench_peer_op {
 
 /* oneDNN's OpenMP workers spin for milliseconds after each call by default, which on a
  * 2-core machine steals the core the next timed series needs. Unless the user chose
- * (OMP_WAIT_POLICY or GOMP_SPINCOUNT set), this re-executes the program (main's argv) with
+ * (OMP_WAIT_POLICY or GOMP_SPINCOUNT set), this re-executes this program with argv and
  * GOMP_SPINCOUNT set to a short spin; libgomp reads it only at start-up. Returns when it
  * did not re-execute (no peers, already set, or exec failed). */
-void bench_peers_reexec(char **main_argv);
+void bench_peers_reexec(char **argv);
 
 /* 1 if this build has the peers. */
 int bench_peers_available(void);

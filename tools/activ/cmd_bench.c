@@ -190,6 +190,7 @@ typedef struct {
     const variant *v;
     int dir;
     size_t n;
+    size_t inner; /* prelu: elements per channel run (1 = channels last) */
     int threads;
     double activ_s, memcpy_s, stream3_s;
     double activ_reps[MAX_REPS];
@@ -384,6 +385,7 @@ static void usage(FILE *f)
             "Options:\n"
             "  --kinds LIST     functions (default all): relu,leaky_relu,prelu,elu,swish,sigmoid,tanh\n"
             "                   prelu runs with %d channels, channels-last (nsc) and (N,C,S) (ncs)\n"
+            "                   with S = 1024 where it divides the size, else N = 1\n"
             "  --dir LIST       fwd, bwd (from x; swish includes dbeta, prelu dalpha),\n"
             "                   bwdy (from the output y), or all (default)\n"
             "  --sizes LIST     element counts, K/M suffixes (default 4K,64K,1M,16M)\n"
@@ -556,6 +558,8 @@ static void write_json(FILE *f, const options *o, const char *cpu, int cpus, con
             json_str(f, w->v->layout);
         else
             fputs("null", f);
+        if (w->v->kind == ACTIV_PRELU)
+            fprintf(f, ", \"channels\": %d, \"inner\": %zu", PRELU_C, w->inner);
         fprintf(f, ", \"dir\": \"%s\", \"n\": %zu, \"threads\": %d,\n     \"activ\": {\"gbps\": ", dir_names[w->dir],
                 w->n, w->threads);
         json_num(f, ga);
@@ -631,9 +635,17 @@ int cmd_bench(int argc, char **argv)
     if (rc >= 0)
         return rc;
 
-    /* main() passed argv + 1, so argv - 1 is the command line as typed */
-    if (o.peers >= 0 && bench_peers_available())
-        bench_peers_reexec(argv - 1);
+    if (o.peers >= 0 && bench_peers_available()) {
+        /* "activ bench ARGS...": the command line to run again with a short OpenMP spin */
+        char **again = calloc((size_t)argc + 2, sizeof *again);
+        if (again) {
+            again[0] = "activ";
+            for (int i = 0; i < argc; i++)
+                again[i + 1] = argv[i];
+            bench_peers_reexec(again);
+            free(again);
+        }
+    }
 
     char cpu[256];
     cpu_model(cpu, sizeof cpu);
@@ -704,6 +716,7 @@ int cmd_bench(int argc, char **argv)
         prm.slopes = slopes;
         prm.channels = v->kind == ACTIV_PRELU ? PRELU_C : 1;
         int y_ready = 0;
+        int warned_size[MAX_SIZES] = {0};
         for (int dir = 0; dir < 3; dir++) {
             if (!o.dirs[dir])
                 continue;
@@ -714,7 +727,9 @@ int cmd_bench(int argc, char **argv)
                 prm.inner = 1;
                 if (v->kind == ACTIV_PRELU) {
                     if (n % PRELU_C) {
-                        cli_warn("%s: size %zu is not a multiple of %d channels; skipped", v->label, n, PRELU_C);
+                        if (!warned_size[si])
+                            cli_warn("%s: size %zu is not a multiple of %d channels; skipped", v->label, n, PRELU_C);
+                        warned_size[si] = 1;
                         continue;
                     }
                     /* (N, C, S): S = 1024 (a 32x32 map) when it divides, else one image */
@@ -773,6 +788,7 @@ int cmd_bench(int argc, char **argv)
                     w->dir = dir;
                     w->n = n;
                     w->threads = T;
+                    w->inner = prm.inner;
                     if (want_peers) {
                         bench_peers_set_threads(T);
                         nops = bench_peers_prepare(p, ops, BENCH_MAX_PEERS);

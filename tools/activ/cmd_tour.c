@@ -144,16 +144,16 @@ int cmd_tour(int argc, char **argv)
         print_vec("x", xs, 9);
         const char *fns[] = {"relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh"};
         for (size_t i = 0; i < sizeof fns / sizeof *fns; i++) {
-            char *y = P("y.npy"), line[1024], label[64];
+            char *y = P("y.npy"), line[2048], label[64];
             char *av[] = {"eval", (char *)fns[i], xin, y};
-            snprintf(line, sizeof line, "eval %s %s %s", fns[i], xin, y);
+            snprintf(line, sizeof line, "eval %.300s %.300s %.300s", fns[i], xin, y);
             if ((rc = run(cmd_eval, line, 4, av)) != CLI_OK)
                 return rc;
             snprintf(label, sizeof label, "%s(x)", fns[i]);
             show_npy(label, y);
             char *dx = P("dx.npy");
             char *gv[] = {"grad", (char *)fns[i], xin, dy, dx};
-            snprintf(line, sizeof line, "grad %s %s %s %s", fns[i], xin, dy, dx);
+            snprintf(line, sizeof line, "grad %.300s %.300s %.300s %.300s", fns[i], xin, dy, dx);
             if ((rc = run(cmd_grad, line, 5, gv)) != CLI_OK)
                 return rc;
             snprintf(label, sizeof label, "%s'(x)", fns[i]);
@@ -180,19 +180,19 @@ int cmd_tour(int argc, char **argv)
             if (e == 1)
                 break;
 #endif
-            char name[64], line[1024];
+            char name[64], line[2048];
             snprintf(name, sizeof name, "functions.%s", exts[e]);
             char *f = P(name);
             char *av[] = {"plot", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--range", "-4:4",
                           "--alpha", "0.1", "-o", f};
-            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --range -4:4 --alpha 0.1 -o %s", f);
+            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --range -4:4 --alpha 0.1 -o %.300s", f);
             if ((rc = run(cmd_plot, line, 13, av)) != CLI_OK)
                 return rc;
             snprintf(name, sizeof name, "derivatives.%s", exts[e]);
             f = P(name);
             char *dv[] = {"plot", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--derivative",
                           "--range", "-4:4", "--alpha", "0.1", "-o", f};
-            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --derivative --range -4:4 --alpha 0.1 -o %s", f);
+            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --derivative --range -4:4 --alpha 0.1 -o %.300s", f);
             if ((rc = run(cmd_plot, line, 14, dv)) != CLI_OK)
                 return rc;
             printf("  wrote %s/functions.%s and %s/derivatives.%s\n", out, exts[e], out, exts[e]);
@@ -214,7 +214,7 @@ int cmd_tour(int argc, char **argv)
             av[ac++] = "--data";
             av[ac++] = (char *)data;
         }
-        snprintf(line, sizeof line, "train --activation relu --hidden 256,128 --epochs 2 --limit 12000 --seed 1 --report %s%s%s",
+        snprintf(line, sizeof line, "train --activation relu --hidden 256,128 --epochs 2 --limit 12000 --seed 1 --report %.300s%.300s%.300s",
                  report, data ? " --data " : "", data ? data : "");
         if ((rc = run(cmd_train, line, ac, av)) != CLI_OK)
             return rc;
@@ -223,7 +223,7 @@ int cmd_tour(int argc, char **argv)
              "layer, ReLU's do not.");
         char *ej = P("vanishing.json");
         char *ev[] = {"experiment", "vanishing", "--json", ej};
-        snprintf(line, sizeof line, "experiment vanishing --json %s", ej);
+        snprintf(line, sizeof line, "experiment vanishing --json %.300s", ej);
         if ((rc = run(cmd_experiment, line, 4, ev)) != CLI_OK)
             return rc;
     }

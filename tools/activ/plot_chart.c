@@ -37,17 +37,9 @@ static pcolor style_color(int style)
     return palette[style % NPALETTE];
 }
 
-/* Styles whose curve would hide an earlier one (set by mark_overlaps): drawn dashed so the
- * curve underneath shows through the gaps, e.g. leaky_relu over relu for x > 0. */
-#define MAX_STYLES 256
-static unsigned char overlap_dash[MAX_STYLES];
-
 static pdash style_dash(int style)
 {
-    pdash d = (pdash)((style / NPALETTE) % 4);
-    if (style >= 0 && style < MAX_STYLES && overlap_dash[style] && d == DASH_SOLID)
-        d = DASH_DASHED;
-    return d;
+    return (pdash)((style / NPALETTE) % 4);
 }
 
 int chart_ticks(double lo, double hi, int target, double *t, int max, double *step)
@@ -197,35 +189,6 @@ typedef struct lentry {
     int style;
 } lentry;
 
-/* Marks a style dashed when one unbroken stretch of at least a quarter of its samples (in
- * some panel) lies within 0.5 px of an earlier style: that curve would hide the earlier one
- * (leaky_relu and elu over relu for x > 0). Curves that merely approach each other in a
- * tail stay solid. Series of one chart share their x samples. */
-static void mark_overlaps(const pchart *ch, const panel *pn, int np)
-{
-    memset(overlap_dash, 0, sizeof overlap_dash);
-    for (size_t a = 0; a < ch->nseries; a++) {
-        const pseries *sa = &ch->series[a];
-        if (sa->style < 0 || sa->style >= MAX_STYLES || sa->panel >= np)
-            continue;
-        for (size_t b = 0; b < a && !overlap_dash[sa->style]; b++) {
-            const pseries *sb = &ch->series[b];
-            if (sb->panel != sa->panel || sb->style == sa->style || sb->n != sa->n)
-                continue;
-            const panel *p = &pn[sa->panel];
-            size_t run = 0, longest = 0;
-            for (size_t i = 0; i < sa->n; i++) {
-                int close = isfinite(sa->y[i]) && isfinite(sb->y[i]) &&
-                            fabs(px_y(p, sa->y[i]) - px_y(p, sb->y[i])) < 0.5;
-                run = close ? run + 1 : 0;
-                longest = run > longest ? run : longest;
-            }
-            if (longest * 4 >= sa->n)
-                overlap_dash[sa->style] = 1;
-        }
-    }
-}
-
 static void draw_panel_axes(const pchart *ch, pcanvas *c, const panel *p, const double *xt, int nxt,
                             double xstep, int xlabels)
 {
@@ -272,6 +235,53 @@ static void draw_panel_axes(const pchart *ch, pcanvas *c, const panel *p, const 
     }
 }
 
+/* over[i] = 1 where sample i of series s lies within 0.5 px of the same sample of an earlier
+ * series of another style in the panel (the earlier curve would be hidden there). Stretches
+ * shorter than 2.5% of the samples are ignored, so crossings do not flicker. */
+static void find_overlaps(const pchart *ch, const panel *p, size_t s, unsigned char *over)
+{
+    const pseries *sa = &ch->series[s];
+    memset(over, 0, sa->n);
+    for (size_t b = 0; b < s; b++) {
+        const pseries *sb = &ch->series[b];
+        if (sb->panel != sa->panel || sb->style == sa->style || sb->n != sa->n)
+            continue;
+        for (size_t i = 0; i < sa->n; i++)
+            if (isfinite(sa->y[i]) && isfinite(sb->y[i]) && fabs(px_y(p, sa->y[i]) - px_y(p, sb->y[i])) < 0.5)
+                over[i] = 1;
+    }
+    size_t minrun = sa->n / 40 > 3 ? sa->n / 40 : 3;
+    for (size_t i = 0; i < sa->n;) {
+        size_t j = i;
+        while (j < sa->n && over[j] == over[i])
+            j++;
+        if (over[i] && j - i < minrun)
+            memset(over + i, 0, j - i);
+        i = j;
+    }
+}
+
+/* Draws points [a, b] (inclusive) of pts as one simplified polyline. */
+static void emit(pcanvas *c, const double *pts, size_t a, size_t b, unsigned char *keep, double *out, pcolor col,
+                 pdash dash)
+{
+    if (b <= a)
+        return;
+    memset(keep + a, 0, b - a + 1);
+    rdp(pts, a, b, 0.1, keep);
+    size_t m = 0;
+    for (size_t j = a; j <= b; j++)
+        if (keep[j]) {
+            out[2 * m] = pts[2 * j];
+            out[2 * m + 1] = pts[2 * j + 1];
+            m++;
+        }
+    pc_polyline(c, out, m, col, CURVE_WIDTH, dash);
+}
+
+/* Each series as polylines: one per finite run, split where it hides an earlier curve; those
+ * stretches are dashed so the curve underneath shows through the gaps (leaky_relu and elu
+ * over relu for x > 0). */
 static int draw_curves(const pchart *ch, pcanvas *c, const panel *p, int k)
 {
     pc_clip(c, p->L, p->T, p->W, p->H);
@@ -280,39 +290,41 @@ static int draw_curves(const pchart *ch, pcanvas *c, const panel *p, int k)
         if (se->panel != k || se->n == 0)
             continue;
         double *pts = malloc(2 * se->n * sizeof *pts);
-        unsigned char *keep = calloc(se->n, 1);
+        unsigned char *keep = malloc(se->n), *over = malloc(se->n);
         double *out = malloc(2 * se->n * sizeof *out);
-        if (!pts || !keep || !out) {
-            free(pts), free(keep), free(out);
+        if (!pts || !keep || !over || !out) {
+            free(pts), free(keep), free(over), free(out);
             return -1;
         }
-        /* one polyline per finite run; values far outside the panel are clamped to a few
-         * panel heights so the clip, not the renderer, cuts them */
+        find_overlaps(ch, p, s, over);
+        pcolor col = style_color(se->style);
+        pdash base = style_dash(se->style);
         size_t i = 0;
         while (i < se->n) {
             while (i < se->n && !isfinite(se->y[i]))
                 i++;
             size_t a = i;
             while (i < se->n && isfinite(se->y[i])) {
+                /* values far outside the panel are clamped to a few panel heights, so the
+                 * clip, not the renderer, cuts them */
                 double y = px_y(p, se->y[i]);
-                y = fmin(fmax(y, p->T - 4 * p->H), p->T + 5 * p->H);
                 pts[2 * i] = px_x(ch, p, se->x[i]);
-                pts[2 * i + 1] = y;
+                pts[2 * i + 1] = fmin(fmax(y, p->T - 4 * p->H), p->T + 5 * p->H);
                 i++;
             }
             if (i - a < 2)
                 continue;
-            rdp(pts, a, i - 1, 0.1, keep);
-            size_t m = 0;
-            for (size_t j = a; j < i; j++)
-                if (keep[j]) {
-                    out[2 * m] = pts[2 * j];
-                    out[2 * m + 1] = pts[2 * j + 1];
-                    m++;
+            /* segments of constant over[], sharing their boundary points */
+            size_t s0 = a;
+            for (size_t j = a + 1; j <= i; j++) {
+                if (j == i || over[j] != over[s0]) {
+                    size_t end = j == i ? i - 1 : j;
+                    emit(c, pts, s0, end, keep, out, col, over[s0] && base == DASH_SOLID ? DASH_DASHED : base);
+                    s0 = j == i ? i : j;
                 }
-            pc_polyline(c, out, m, style_color(se->style), CURVE_WIDTH, style_dash(se->style));
+            }
         }
-        free(pts), free(keep), free(out);
+        free(pts), free(keep), free(over), free(out);
     }
     pc_unclip(c);
     return 0;
@@ -390,7 +402,7 @@ int chart_draw(const pchart *ch, pcanvas *c)
     double label_w = 0;
     for (int k = 0; k < np; k++) {
         panel_limits(ch, k, &pn[k]);
-        int target = (int)fmax(3, fmin(10, ph / 55));
+        int target = (int)fmax(3, fmin(12, ph / 50));
         pn[k].nyt = chart_ticks(pn[k].ymin, pn[k].ymax, target, pn[k].yt, 32, &pn[k].ystep);
         double maxabs = 0;
         for (int i = 0; i < pn[k].nyt; i++)
@@ -414,8 +426,6 @@ int chart_draw(const pchart *ch, pcanvas *c)
 
     double xt[32], xstep = 1;
     int nxt = chart_ticks(ch->xmin, ch->xmax, (int)fmax(3, fmin(12, pw / 80)), xt, 32, &xstep);
-
-    mark_overlaps(ch, pn, np);
 
     /* legend entries: one per style */
     lentry *e = malloc((ch->nseries + 1) * sizeof *e);
