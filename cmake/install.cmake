@@ -4,6 +4,9 @@ set(ACTIV_EXPORT_TARGETS activ activ_static)
 if(TARGET activ_nn)
   list(APPEND ACTIV_EXPORT_TARGETS activ_nn)
 endif()
+if(TARGET activ_cuda)
+  list(APPEND ACTIV_EXPORT_TARGETS activ_cuda)
+endif()
 install(TARGETS ${ACTIV_EXPORT_TARGETS} EXPORT activTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

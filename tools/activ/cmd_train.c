@@ -206,7 +206,8 @@ int cmd_train(int argc, char **argv)
     activ_nn_rng_seed(&rng, (uint64_t)seed ^ 0x5eedULL);
     progress_ctx pc = {isatty(2), quiet, 0, (int)epochs, 0, 0};
     activ_nn_epoch_stats st;
-    double sps_sum = 0, test_acc = 0;
+    double sps_sum = 0, test_acc = 0, best_acc = 0;
+    int best_epoch = 0;
     for (int e = 1; e <= epochs; e++) {
         pc.epoch = e;
         pc.last = 0;
@@ -221,6 +222,8 @@ int cmd_train(int argc, char **argv)
             goto out;
         }
         sps_sum += st.samples_per_s;
+        if (test_acc > best_acc)
+            best_acc = test_acc, best_epoch = e;
         printf("%-5d %-8.4f %-9.4f %-9.4f %-10.0f\n", e, st.loss, st.train_accuracy, test_acc,
                st.samples_per_s);
         const int nh = m.nlayers - 1;
@@ -255,10 +258,12 @@ int cmd_train(int argc, char **argv)
                     last > 0 ? st.layer[0].grad_norm / last : 0.0);
         }
     }
-    printf("final test accuracy %.4f, mean %.0f samples/s\n", test_acc, sps_sum / epochs);
+    printf("final test accuracy %.4f (best %.4f at epoch %d), mean %.0f samples/s\n", test_acc, best_acc,
+           best_epoch, sps_sum / epochs);
     if (report) {
-        fprintf(rep.fp, "\n  ],\n  \"final_test_accuracy\": %.6f,\n  \"mean_samples_per_s\": %.1f\n}\n",
-                test_acc, sps_sum / epochs);
+        fprintf(rep.fp, "\n  ],\n  \"final_test_accuracy\": %.6f,\n  \"best_test_accuracy\": %.6f,\n"
+                        "  \"best_epoch\": %d,\n  \"mean_samples_per_s\": %.1f\n}\n",
+                test_acc, best_acc, best_epoch, sps_sum / epochs);
         if (activ_afile_commit(&rep) != ACTIV_OK) {
             cli_error("cannot write '%s'", report);
             goto out;
