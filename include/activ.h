@@ -143,7 +143,8 @@ typedef struct activ_params {
  * slopes NULL (the caller must set it for prelu). */
 ACTIV_API activ_params activ_default_params(activ_kind kind);
 
-/* y[i] = f(x[i]) for i < n.  x is (n), y is (n); y may equal x.
+/* y[i] = f(x[i]) for i < n.  x is (n), y is (n); y may equal x. p may be NULL for the
+ * kind's defaults (activ_default_params; prelu then needs p for its slopes).
  * Returns ACTIV_OK, or NULL/SIZE/SHAPE/PARAM/OVERLAP/KIND errors. */
 ACTIV_API activ_status activ_forward(activ_kind kind, const activ_params *p, const float *x,
                                      float *y, size_t n);

@@ -22,7 +22,7 @@ static void help(void)
            "  centering  mean activation per hidden layer of a 784-256-256-256-10 MLP at\n"
            "             initialisation and after each training epoch: relu vs elu vs tanh.\n\n"
            "Options:\n"
-           "  --json FILE   also write the numbers as JSON ('-' for stdout)\n"
+           "  --json FILE   where the numbers go as JSON (default experiment_NAME.json; '-' for stdout)\n"
            "  --seed N      (default 1)\n"
            "  --data DIR    IDX files (default " DEFAULT_DATA ")\n"
            "  --limit N     training samples for dying/centering (default 10000)\n"
@@ -289,7 +289,14 @@ int cmd_experiment(int argc, char **argv)
     int rc = id == 0 ? vanishing(&tr, (uint64_t)seed, j.f)
                      : train_runs(names[id], &tr, &te, (uint64_t)seed, j.f,
                                   epochs ? (int)epochs : (id == 1 ? 5 : 3), lr);
+    char defpath[64];
+    if (!json) {
+        snprintf(defpath, sizeof defpath, "experiment_%s.json", names[id]);
+        json = defpath;
+    }
     int rc2 = emit_json(&j, rc == CLI_OK ? json : NULL);
+    if (rc == CLI_OK && rc2 == CLI_OK && strcmp(json, "-"))
+        cli_info("wrote %s", json);
     activ_nn_dataset_free(&tr);
     activ_nn_dataset_free(&te);
     return rc != CLI_OK ? rc : rc2;

@@ -92,7 +92,7 @@ int cmd_tour(int argc, char **argv)
     if (mkdir(out, 0777) != 0 && errno != EEXIST)
         return cli_error("cannot create '%s': %s", out, strerror(errno));
     bold = cli_color(1);
-    char buf[24][512];
+    char buf[32][512];
     int nb = 0, rc;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -172,31 +172,41 @@ int cmd_tour(int argc, char **argv)
             return rc;
     }
 
-    step(5, "Plots", "The functions and their derivatives, as SVG (and PNG when built with cairo).");
+    step(5, "Plots",
+         "The functions and their derivatives with default parameters, and Leaky ReLU's slope\n"
+         "against ReLU, as SVG (and PNG when activ is built with cairo).");
     {
+        static const char *const plots[][16] = {
+            {"functions", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--range", "-4:4", NULL},
+            {"derivatives", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--derivative", "--range",
+             "-4:4", NULL},
+            {"leaky_slopes", "relu", "leaky_relu", "--alpha", "0.01,0.1,0.3", "--derivative", "--range", "-3:3",
+             NULL},
+        };
         const char *exts[2] = {"svg", "png"};
-        for (int e = 0; e < 2; e++) {
+        for (size_t k = 0; k < sizeof plots / sizeof *plots; k++)
+            for (int e = 0; e < 2; e++) {
 #ifndef ACTIV_HAVE_CAIRO
-            if (e == 1)
-                break;
+                if (e == 1)
+                    break;
 #endif
-            char name[64], line[2048];
-            snprintf(name, sizeof name, "functions.%s", exts[e]);
-            char *f = P(name);
-            char *av[] = {"plot", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--range", "-4:4",
-                          "--alpha", "0.1", "-o", f};
-            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --range -4:4 --alpha 0.1 -o %.300s", f);
-            if ((rc = run(cmd_plot, line, 13, av)) != CLI_OK)
-                return rc;
-            snprintf(name, sizeof name, "derivatives.%s", exts[e]);
-            f = P(name);
-            char *dv[] = {"plot", "relu", "leaky_relu", "elu", "swish", "sigmoid", "tanh", "--derivative",
-                          "--range", "-4:4", "--alpha", "0.1", "-o", f};
-            snprintf(line, sizeof line, "plot relu leaky_relu elu swish sigmoid tanh --derivative --range -4:4 --alpha 0.1 -o %.300s", f);
-            if ((rc = run(cmd_plot, line, 14, dv)) != CLI_OK)
-                return rc;
-            printf("  wrote %s/functions.%s and %s/derivatives.%s\n", out, exts[e], out, exts[e]);
-        }
+                char name[64], line[2048];
+                char *av[20];
+                int ac = 0;
+                size_t o = (size_t)snprintf(line, sizeof line, "plot");
+                av[ac++] = "plot";
+                for (int j = 1; plots[k][j]; j++) {
+                    av[ac++] = (char *)plots[k][j];
+                    o += (size_t)snprintf(line + o, sizeof line - o, " %s", plots[k][j]);
+                }
+                snprintf(name, sizeof name, "%s.%s", plots[k][0], exts[e]);
+                char *f = P(name);
+                av[ac++] = "-o";
+                av[ac++] = f;
+                snprintf(line + o, sizeof line - o, " -o %.300s", f);
+                if ((rc = run(cmd_plot, line, ac, av)) != CLI_OK)
+                    return rc;
+            }
     }
 
 #ifdef ACTIV_HAVE_NN
