@@ -3,6 +3,10 @@
 # through find_package(activ) (CMake) and through pkg-config. Both programs must run.
 set -eu
 src=${ACTIV_SOURCE_DIR:?}; bin=${ACTIV_BINARY_DIR:?}
+# a sanitizer build's libraries cannot be loaded by the plain programs built here
+if grep -q '^ACTIV_SANITIZE:BOOL=ON' "$bin/CMakeCache.txt" 2>/dev/null; then
+  echo "SKIP: packaging is checked in the plain build, not the sanitizer build"; exit 77
+fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cmake --install "$bin" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; exit 1; }
 for f in include/activ.h lib/libactiv.so lib/libactiv.a lib/pkgconfig/activ.pc lib/cmake/activ/activConfig.cmake bin/activ share/man/man1/activ.1; do
