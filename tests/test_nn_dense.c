@@ -6,17 +6,8 @@
 #include <string.h>
 
 #include "activ_nn.h"
+#include "testutil.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                              \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
 
 /* the test's own double-precision activation math (the reference, not the library's) */
 static double sig(double x) { return 1.0 / (1.0 + exp(-x)); }
@@ -154,10 +145,5 @@ int main(void)
         check_kind(acts[k], 33, 17, 13);
         check_kind(acts[k], 1, 1, 1);
     }
-    if (failures) {
-        fprintf(stderr, "test_nn_dense: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_nn_dense: ok\n");
-    return 0;
+    return tu_finish("test_nn_dense");
 }

@@ -5,17 +5,8 @@
 #include <stdlib.h>
 
 #include "activ_nn.h"
+#include "testutil.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                              \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
 
 enum { B = 6, IN = 5, C = 3 };
 
@@ -105,10 +96,5 @@ int main(void)
     CHECK(activ_nn_softmax_xent(eq, &t2, 1, 4, NULL, &l, NULL) == ACTIV_OK && fabs(l - log(4.0)) < 1e-6,
           "xent of equal logits: %g", l);
     CHECK(activ_nn_softmax_xent(eq, &bad, 1, 4, NULL, &l, NULL) == ACTIV_ERR_SHAPE, "label out of range");
-    if (failures) {
-        fprintf(stderr, "test_nn_gradcheck: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_nn_gradcheck: ok\n");
-    return 0;
+    return tu_finish("test_nn_gradcheck");
 }

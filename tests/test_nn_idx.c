@@ -7,17 +7,8 @@
 #include <unistd.h>
 
 #include "activ_nn.h"
+#include "testutil.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                              \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
 
 /* an IDX ubyte file: magic, dims, then `count` bytes of data (i * 7 % 256) */
 static size_t idx_bytes(unsigned char *b, int ndim, const unsigned *dims, size_t count)
@@ -157,10 +148,5 @@ int main(void)
     printf("%-26s -> status %d: %s\n", "missing directory", s, err);
     CHECK(s == ACTIV_ERR_IO && strstr(err, "train-images-idx3-ubyte"), "missing dir: %d %s", s, err);
 
-    if (failures) {
-        fprintf(stderr, "test_nn_idx: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_nn_idx: ok\n");
-    return 0;
+    return tu_finish("test_nn_idx");
 }

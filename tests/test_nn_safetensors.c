@@ -6,17 +6,8 @@
 #include <string.h>
 
 #include "activ_nn.h"
+#include "testutil.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                              \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
 
 static void make(activ_nn_model *m, int hidden, uint64_t seed)
 {
@@ -169,10 +160,5 @@ int main(void)
     activ_nn_model_free(&c);
     free(file);
     free(hdr);
-    if (failures) {
-        fprintf(stderr, "test_nn_safetensors: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_nn_safetensors: ok\n");
-    return 0;
+    return tu_finish("test_nn_safetensors");
 }

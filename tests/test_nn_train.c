@@ -6,17 +6,8 @@
 #include <string.h>
 
 #include "activ_nn.h"
+#include "testutil.h"
 
-static int failures;
-#define CHECK(c, ...)                                                                          \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                              \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
 
 enum { N = 600, D = 8, K = 3 };
 
@@ -113,10 +104,5 @@ int main(void)
     activ_nn_model_free(&k);
 
     activ_nn_dataset_free(&d);
-    if (failures) {
-        fprintf(stderr, "test_nn_train: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_nn_train: ok\n");
-    return 0;
+    return tu_finish("test_nn_train");
 }
