@@ -11,7 +11,7 @@ ACTIV=${1:-$here/../build/activ}
 EPOCHS=${2:-10}
 THREADS=${THREADS:-2}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
-PYTHON=${PYTHON:-python3}
+PYTHON=${PYTHON:-/usr/bin/python3}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
