@@ -45,7 +45,8 @@ bench: all
 
 docs:
 	@mkdir -p $(BUILD)/docs
-	doxygen docs/Doxyfile
+	( cat docs/Doxyfile; echo "OUTPUT_DIRECTORY = $(BUILD)/docs" ) | doxygen -
+	@echo "API docs: $(BUILD)/docs/html/index.html"
 
 install: all
 	cmake --install $(BUILD)

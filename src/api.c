@@ -127,8 +127,14 @@ static activ_status activ_check_params(activ_kind kind, int dir, const activ_par
         if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
         if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
         if (!p->slopes) return ACTIV_ERR_NULL;
-        for (size_t c = 0; c < p->channels; c++)
-            if (!isfinite(p->slopes[c])) return ACTIV_ERR_PARAM;
+        /* branch-free (vectorizable): any exponent field all ones = inf or NaN */
+        unsigned bad = 0;
+        for (size_t c = 0; c < p->channels; c++) {
+            uint32_t b;
+            memcpy(&b, p->slopes + c, sizeof b);
+            bad |= (b & 0x7f800000u) == 0x7f800000u;
+        }
+        if (bad) return ACTIV_ERR_PARAM;
     }
     if ((kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) && !isfinite(p->alpha)) return ACTIV_ERR_PARAM;
     if (kind == ACTIV_SWISH && !isfinite(p->beta)) return ACTIV_ERR_PARAM;
@@ -183,6 +189,7 @@ static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, c
     j.ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
     j.ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
     j.ka.offset = 0;
+    j.ka.total = n;
     if (dir == ACTIV_DIR_FWD) j.fwd = k->fwd[kind];
     else j.bwd = dir == ACTIV_DIR_BWD ? k->bwd[kind] : k->bwdy[kind];
 
@@ -265,6 +272,32 @@ static activ_status activ_call(activ_kind kind, int dir, const activ_params *pin
             activ_overlap(dparam, nd, out, nb))
             return ACTIV_ERR_OVERLAP;
         if (kind == ACTIV_PRELU && activ_overlap(dparam, nd, p->slopes, nd)) return ACTIV_ERR_OVERLAP;
+    }
+    /* The serial case (one chunk: n at most the smallest chunk, see activ_run) goes straight
+     * to the kernel: no job, no chunk arithmetic, no pool. Same kernel, same arguments, same
+     * bits as activ_run's single chunk. */
+    int stream = kind == ACTIV_RELU || kind == ACTIV_LEAKY_RELU || kind == ACTIV_PRELU;
+    if (n <= (stream ? ACTIV_CHUNK_STREAM : ACTIV_CHUNK_MATH) &&
+        (!dparam || kind == ACTIV_SWISH)) {
+        const activ_kernels *k = activ_kernels_current();
+        activ_kargs ka;
+        ka.alpha = p->alpha;
+        ka.beta = p->beta;
+        ka.slopes = p->slopes;
+        ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
+        ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
+        ka.offset = 0;
+        ka.total = n;
+        if (dir == ACTIV_DIR_FWD) {
+            k->fwd[kind](x, out, n, &ka);
+        } else if (dparam) { /* swish db: 0 + the one chunk's sum, rounded once */
+            double acc = 0;
+            k->bwd[kind](x, dy, out, n, &ka, &acc);
+            dparam[0] = (float)acc;
+        } else {
+            (dir == ACTIV_DIR_BWD ? k->bwd : k->bwdy)[kind](x, dy, out, n, &ka, NULL);
+        }
+        return ACTIV_OK;
     }
     return activ_run(kind, dir, p, x, dy, out, n, dparam);
 }

@@ -5,7 +5,8 @@
  * ACTIV_ISA=scalar|sse2|avx2|avx512|neon forces a path at that first use. An unknown name,
  * or a path this build or CPU does not support, falls back silently to the best supported
  * path: a library must not print, and activ_get_isa() tells the caller what it got.
- * The choice lives in one atomic, so activ_set_isa() is safe from any thread.
+ * The choice lives in one atomic (the current kernel table), so activ_set_isa() is safe
+ * from any thread and a call reads it once.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,7 +21,9 @@
 
 static pthread_once_t activ_isa_once = PTHREAD_ONCE_INIT;
 static int activ_isa_ok[ACTIV_ISA_COUNT]; /* written once under activ_isa_once */
-static _Atomic int activ_isa_cur = ACTIV_ISA_SCALAR;
+/* the table of the path in use (its .isa is activ_get_isa()), NULL until detection ran: the
+ * per-call read is one atomic load */
+static const activ_kernels *_Atomic activ_ktab_cur = NULL;
 
 #if defined(__x86_64__)
 static unsigned long long activ_xgetbv0(void)
@@ -30,6 +33,8 @@ static unsigned long long activ_xgetbv0(void)
     return ((unsigned long long)hi << 32) | lo;
 }
 #endif
+
+static const activ_kernels *activ_kernels_for_ok(activ_isa isa);
 
 static void activ_isa_detect(void)
 {
@@ -59,7 +64,7 @@ static void activ_isa_detect(void)
         for (int i = 0; i < ACTIV_ISA_COUNT; i++)
             if (strcmp(env, activ_isa_name((activ_isa)i)) == 0 && activ_isa_ok[i]) best = i;
     }
-    atomic_store(&activ_isa_cur, best);
+    atomic_store(&activ_ktab_cur, activ_kernels_for_ok((activ_isa)best));
 }
 
 static void activ_isa_init(void) { pthread_once(&activ_isa_once, activ_isa_detect); }
@@ -85,20 +90,19 @@ int activ_isa_supported(activ_isa isa)
 
 activ_isa activ_get_isa(void)
 {
-    activ_isa_init();
-    return (activ_isa)atomic_load(&activ_isa_cur);
+    return activ_kernels_current()->isa;
 }
 
 activ_status activ_set_isa(activ_isa isa)
 {
     if (!activ_isa_supported(isa)) return ACTIV_ERR_UNSUPPORTED;
-    atomic_store(&activ_isa_cur, (int)isa);
+    atomic_store(&activ_ktab_cur, activ_kernels_for_ok(isa));
     return ACTIV_OK;
 }
 
-const activ_kernels *activ_kernels_for(activ_isa isa)
+/* the table of a path known to be supported (scalar if it is not compiled in) */
+static const activ_kernels *activ_kernels_for_ok(activ_isa isa)
 {
-    if (!activ_isa_supported(isa)) return NULL;
     switch (isa) {
     case ACTIV_ISA_SCALAR: return &activ_ktab_scalar;
 #if defined(__x86_64__)
@@ -106,12 +110,20 @@ const activ_kernels *activ_kernels_for(activ_isa isa)
     case ACTIV_ISA_AVX2: return &activ_ktab_avx2;
     case ACTIV_ISA_AVX512: return &activ_ktab_avx512;
 #endif
-    default: return NULL;
+    default: return &activ_ktab_scalar;
     }
+}
+
+const activ_kernels *activ_kernels_for(activ_isa isa)
+{
+    if (!activ_isa_supported(isa)) return NULL;
+    return activ_kernels_for_ok(isa);
 }
 
 const activ_kernels *activ_kernels_current(void)
 {
-    const activ_kernels *k = activ_kernels_for(activ_get_isa());
-    return k ? k : &activ_ktab_scalar;
+    const activ_kernels *k = atomic_load_explicit(&activ_ktab_cur, memory_order_acquire);
+    if (__builtin_expect(k != NULL, 1)) return k;
+    activ_isa_init();
+    return atomic_load(&activ_ktab_cur);
 }

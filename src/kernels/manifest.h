@@ -38,6 +38,8 @@ typedef struct activ_kargs {
     size_t inner;        /* prelu (>= 1) */
     size_t offset;       /* global index of element 0 of this call: element i of the call
                             belongs to channel ((offset + i) / inner) % channels */
+    size_t total;        /* elements of the whole API call this chunk belongs to (0 = unknown):
+                            a prefetch hint only, it never changes a result */
 } activ_kargs;
 
 /* y[i] = f(x[i]), i < n. y may equal x. Never reads or writes past n; any alignment. */
