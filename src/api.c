@@ -27,17 +27,24 @@
 #include "internal.h"
 
 #define ACTIV_MAX_CHUNKS 64
-/* Smallest chunk (floats): a call runs serially in one chunk unless n exceeds it, so this
- * is the serial threshold. Measured on the dev box (Xeon with AVX-512, 2 cores shared with
- * other builds: load average ~5 during the run, so the second core was rarely free), 1 vs 2
- * threads, AVX2 path, best of 30 (program /tmp/core/thr.c, not in the repo):
- *     relu     n = 32K: 3.3 vs 6.5 us   128K: 12.8 vs 16.4 us   256K: 36.5 vs 41.2 us
- *     sigmoid  n = 8K:  6.0 vs 17.8 us  32K: 23.8 vs 38.2 us    256K: 193 vs 202 us
- * i.e. a parallel call costs a fixed ~5-10 us (condition-variable wake-up of the worker).
- * Splitting pays once half the serial time exceeds that: ~20 us of work, which is about
- * 128K floats of relu-family streaming (in cache) and 16K floats of the transcendental
- * kinds (~0.7 ns/element on one core). Re-measure on an idle machine with `activ bench`. */
-#define ACTIV_CHUNK_STREAM 131072
+/* Serial threshold and smallest chunk (floats). A call with n <= ACTIV_SERIAL_* runs in one
+ * chunk on the calling thread (api fast path: straight to the kernel); above it the call is
+ * cut into ceil(n / L) chunks, L = max(ACTIV_CHUNK_*, ceil(n / 64)) rounded up to 16, which
+ * depends on n and the kind only (never on the thread count).
+ * Measured on the dev box (Xeon with AVX-512, 2 cores shared with other jobs), AVX2 path,
+ * back-to-back calls, GB/s serial vs split over 2 threads, median of 5:
+ *     relu fwd     256K: 69 vs 153 (each core's L2 holds its half)   512K: 40 vs 80
+ *     sigmoid fwd  32K: 12.4 vs 22.4   64K: 12.0 vs 23.3
+ *     swish fwd    32K: 9.2 vs 17.1    64K: 9.1 vs 17.6
+ * Those splits rely on the pool's workers still spinning from the previous call
+ * (threads.c); a cold call pays the futex wake-up, 15-25 us on this loaded box (before the
+ * spin: sigmoid 64K split 11.2 vs 12.4 serial, relu 256K 29 vs 62). The thresholds sit one
+ * step above the hot break-even so that a cold split still roughly pays: the relu family
+ * splits beyond 128K floats (256K serial: ~35 us), the transcendental kinds beyond 32K
+ * (64K serial: ~40 us). Re-measure on the target with `activ bench`. */
+#define ACTIV_SERIAL_STREAM 131072
+#define ACTIV_SERIAL_MATH 32768
+#define ACTIV_CHUNK_STREAM 65536
 #define ACTIV_CHUNK_MATH 16384
 /* prelu da slots: at most this many doubles in all (chunks are made longer instead) */
 #define ACTIV_MAX_SLOT_DOUBLES ((size_t)1 << 20)
@@ -195,6 +202,7 @@ static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, c
 
     int stream = kind == ACTIV_RELU || kind == ACTIV_LEAKY_RELU || kind == ACTIV_PRELU;
     size_t minchunk = stream ? ACTIV_CHUNK_STREAM : ACTIV_CHUNK_MATH;
+    size_t serial = stream ? ACTIV_SERIAL_STREAM : ACTIV_SERIAL_MATH;
     size_t chunk = (n + ACTIV_MAX_CHUNKS - 1) / ACTIV_MAX_CHUNKS;
     if (chunk < minchunk) chunk = minchunk;
     int reduce = dparam && dir == ACTIV_DIR_BWD && (kind == ACTIV_PRELU || kind == ACTIV_SWISH);
@@ -206,7 +214,7 @@ static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, c
         if (chunk < c2) chunk = c2;
     }
     chunk = (chunk + 15) & ~(size_t)15; /* whole cache lines when aligned */
-    if (chunk > n) chunk = n;
+    if (chunk > n || n <= serial) chunk = n;
     j.chunk = chunk;
     size_t nchunks = n / chunk + (n % chunk != 0);
 
@@ -277,7 +285,7 @@ static activ_status activ_call(activ_kind kind, int dir, const activ_params *pin
      * to the kernel: no job, no chunk arithmetic, no pool. Same kernel, same arguments, same
      * bits as activ_run's single chunk. */
     int stream = kind == ACTIV_RELU || kind == ACTIV_LEAKY_RELU || kind == ACTIV_PRELU;
-    if (n <= (stream ? ACTIV_CHUNK_STREAM : ACTIV_CHUNK_MATH) &&
+    if (n <= (stream ? ACTIV_SERIAL_STREAM : ACTIV_SERIAL_MATH) &&
         (!dparam || kind == ACTIV_SWISH)) {
         const activ_kernels *k = activ_kernels_current();
         activ_kargs ka;
