@@ -44,3 +44,15 @@ rc=$(cat "$build/perf_table.rc")
 [ "$rc" = 0 ] || { echo "perf_table.sh: activ bench failed (exit $rc)" >&2; exit 1; }
 "$py" "$root/bench/perf_table.py" "$json" >"$root/bench/perf_table.md"
 cat "$root/bench/perf_table.md"
+# The README's table is this output: replace what stands between its markers.
+"$py" - "$root/README.md" "$root/bench/perf_table.md" <<'PY'
+import sys
+readme, table = sys.argv[1], open(sys.argv[2]).read().strip()
+text = open(readme).read()
+begin, end = "<!-- perf-table:begin -->", "<!-- perf-table:end -->"
+if begin in text and end in text:
+    head, rest = text.split(begin, 1)
+    tail = rest.split(end, 1)[1]
+    open(readme, "w").write(head + begin + "\n" + table + "\n" + end + tail)
+    print("perf_table.sh: README.md updated", file=sys.stderr)
+PY
