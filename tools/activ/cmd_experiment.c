@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "activ_nn.h"
 #include "cli.h"
@@ -28,7 +29,11 @@ static void help(void)
            "  --limit N     training samples for dying/centering (default 10000)\n"
            "  --epochs N    epochs for dying/centering (default 5 / 3)\n"
            "  --lr X        learning rate for dying (default 0.1)\n"
-           "  --threads N   threads for libactiv and OpenBLAS\n");
+           "  --threads N   threads for libactiv and OpenBLAS\n\n"
+           "Examples:\n"
+           "  activ experiment vanishing\n"
+           "  activ experiment dying --lr 0.2 --epochs 3 --json dying.json\n"
+           "  activ experiment centering --json - | python3 -m json.tool\n");
 }
 
 /* the JSON goes to a memory stream first, then to the file whole */
@@ -286,9 +291,22 @@ int cmd_experiment(int argc, char **argv)
         activ_nn_dataset_free(&te);
         return cli_error("out of memory");
     }
+    /* with --json - the JSON owns stdout: the table goes to stderr meanwhile */
+    int saved_stdout = -1;
+    if (json && !strcmp(json, "-")) {
+        fflush(stdout);
+        saved_stdout = dup(1);
+        if (saved_stdout >= 0)
+            dup2(2, 1);
+    }
     int rc = id == 0 ? vanishing(&tr, (uint64_t)seed, j.f)
                      : train_runs(names[id], &tr, &te, (uint64_t)seed, j.f,
                                   epochs ? (int)epochs : (id == 1 ? 5 : 3), lr);
+    if (saved_stdout >= 0) {
+        fflush(stdout);
+        dup2(saved_stdout, 1);
+        close(saved_stdout);
+    }
     char defpath[64];
     if (!json) {
         snprintf(defpath, sizeof defpath, "experiment_%s.json", names[id]);
