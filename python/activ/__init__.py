@@ -86,3 +86,11 @@ def _generate(namespace):
 _functions = _generate(globals())
 __all__ = ["forward", "backward", "grad", "backward_from_output", "set_num_threads",
            "get_num_threads", "kinds", "version"] + _functions
+
+
+def __getattr__(name):
+    # activ.torch is imported on first use, so `import activ` does not need PyTorch.
+    if name == "torch":
+        import importlib
+        return importlib.import_module(".torch", __name__)
+    raise AttributeError(f"module 'activ' has no attribute {name!r}")
