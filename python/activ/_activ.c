@@ -574,64 +574,65 @@ static PyObject *py_supported_dtypes(PyObject *m, PyObject *u)
     return supported_dtypes();
 }
 
-/* _activ.c_loop(kind, direction, n, reps, **params) -> seconds per call (the best of reps):
- * the C library timed in a plain C loop on preallocated float32 buffers, no Python in the
- * loop; activ.bench compares the binding against it. Inputs are a ramp over [-6, 6). */
+/* _activ.c_loop(kind, direction, a, b, out, reps, rounds, **params) -> seconds per call:
+ * rounds timings of reps back-to-back library calls each on the given arrays (b is None
+ * forward), the best round's average. The C library in a plain C loop, no Python in the
+ * loop, on the very buffers the binding is timed on: activ.bench compares the two. */
 static PyObject *py_c_loop(PyObject *m, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     (void)m;
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "c_loop(kind, direction, n, reps, **params)");
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "c_loop(kind, direction, a, b, out, reps, rounds, **params)");
         return NULL;
     }
     activ_kind k;
-    if (parse_kind(args[0], &k) < 0) return NULL;
     int dir;
-    if (as_int(args[1], &dir) < 0) return NULL;
-    Py_ssize_t n = PyLong_AsSsize_t(args[2]);
-    long reps = PyLong_AsLong(args[3]);
+    if (parse_kind(args[0], &k) < 0 || as_int(args[1], &dir) < 0) return NULL;
+    long reps = PyLong_AsLong(args[5]), rounds = PyLong_AsLong(args[6]);
     if (PyErr_Occurred()) return NULL;
-    if (dir < 0 || dir > 2 || n < 1 || reps < 1) {
-        PyErr_SetString(PyExc_ValueError, "c_loop: bad direction, n or reps");
+    if (dir < DIR_FWD || dir > DIR_BWDY || reps < 1 || rounds < 1) {
+        PyErr_SetString(PyExc_ValueError, "c_loop: bad direction, reps or rounds");
         return NULL;
     }
     call_args ca;
-    if (parse_kwargs(&ca, k, "c_loop", args + nargs, kwnames, dir, 0) < 0) {
-        Py_XDECREF(ca.slopes);
-        return NULL;
+    PyArrayObject *a = NULL, *b = NULL, *o = NULL;
+    PyObject *result = NULL;
+    if (parse_kwargs(&ca, k, "c_loop", args + nargs, kwnames, dir, 0) < 0) goto done;
+    a = as_array(args[2], "c_loop", "a", 0);
+    o = a ? as_array(args[4], "c_loop", "out", 1) : NULL;
+    if (!o) goto done;
+    if (dir != DIR_FWD && !(b = as_array(args[3], "c_loop", "b", 0))) goto done;
+    if (PyArray_SIZE(o) != PyArray_SIZE(a) || (b && PyArray_SIZE(b) != PyArray_SIZE(a))) {
+        PyErr_SetString(PyExc_ValueError, "c_loop: the arrays differ in size");
+        goto done;
     }
-    float *buf = PyMem_RawMalloc(sizeof(float) * (size_t)n * 3);
-    float *dparam = PyMem_RawMalloc(sizeof(float) * (ca.p.channels ? ca.p.channels : 1));
-    if (!buf || !dparam) {
-        PyMem_RawFree(buf);
-        PyMem_RawFree(dparam);
-        Py_XDECREF(ca.slopes);
-        return PyErr_NoMemory();
-    }
-    float *a = buf, *b = buf + n, *o = buf + 2 * n;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        a[i] = -6.0f + 12.0f * (float)i / (float)n;
-        b[i] = 1.0f;
-        o[i] = 0.0f;
-    }
-    if (dir == DIR_BWDY) activ_forward(k, &ca.p, a, a, (size_t)n);
-    double best = 1e30;
+    if (default_inner(&ca, a, "c_loop") < 0) goto done;
+    size_t n = (size_t)PyArray_SIZE(a);
+    const void *pa = PyArray_DATA(a), *pb = b ? PyArray_DATA(b) : NULL;
+    void *po = PyArray_DATA(o);
     activ_status s = ACTIV_OK;
+    double best = 1e30;
     Py_BEGIN_ALLOW_THREADS
-    for (long r = 0; r < reps && s == ACTIV_OK; r++) {
+    for (long r = 0; r < rounds && s == ACTIV_OK; r++) {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        s = call_library(dir, k, &ca.p, 0, a, b, o, (size_t)n, dir == DIR_BWD ? dparam : NULL);
+        for (long i = 0; i < reps && s == ACTIV_OK; i++)
+            s = call_library(dir, k, &ca.p, 0, pa, pb, po, n, NULL);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         double t = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-        if (t < best) best = t;
+        if (t / (double)reps < best) best = t / (double)reps;
     }
     Py_END_ALLOW_THREADS
-    PyMem_RawFree(buf);
-    PyMem_RawFree(dparam);
+    if (s != ACTIV_OK)
+        raise_status(s, "c_loop", activ_kind_name(k), dir);
+    else
+        result = PyFloat_FromDouble(best);
+done:
     Py_XDECREF(ca.slopes);
-    if (s != ACTIV_OK) return raise_status(s, "c_loop", activ_kind_name(k), dir);
-    return PyFloat_FromDouble(best);
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    Py_XDECREF(o);
+    return result;
 }
 
 /* _activ.probe(kind, direction) -> the status of a one-element call with the kind's
@@ -712,7 +713,7 @@ static PyMethodDef methods[] = {
     {"set_isa", py_set_isa, METH_O, "set_isa(name): force a code path"},
     {"supported_dtypes", py_supported_dtypes, METH_NOARGS, "supported_dtypes() -> NumPy dtype names"},
     {"c_loop", (PyCFunction)(void (*)(void))py_c_loop, METH_FASTCALL | METH_KEYWORDS,
-     "c_loop(kind, direction, n, reps, **params) -> best seconds per call of the C library"},
+     "c_loop(kind, direction, a, b, out, reps, rounds, **params) -> seconds per call of the C library (best round)"},
 #ifdef ACTIV_PY_CUDA
     {"cuda_call", (PyCFunction)(void (*)(void))py_cuda_call, METH_FASTCALL | METH_KEYWORDS, "CUDA entry"},
     {"cuda_available", py_cuda_available, METH_NOARGS, "cuda_available() -> bool"},
