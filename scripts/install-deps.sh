@@ -3,8 +3,10 @@
 # Usage: scripts/install-deps.sh [--peers]   (--peers adds oneDNN, XNNPACK and PyTorch for side-by-side benchmarks)
 set -eu
 need="cmake make gcc g++ pkg-config libopenblas-dev zlib1g-dev libcairo2-dev dataset-fashion-mnist python3 python3-numpy doxygen"
+# The Python package (python/) and its tests: headers, venv for `pip install ./python`, pytest, PyTorch.
+need="$need python3-dev python3-venv python3-pytest python3-torch"
 if [ "${1:-}" = "--peers" ]; then
-  need="$need libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch"
+  need="$need libdnnl-dev libxnnpack-dev libpthreadpool-dev"
 fi
 missing=""
 for p in $need; do

@@ -1,6 +1,7 @@
 """python -m activ.bench: activ from Python against the C library itself, torch.nn.functional
 and NumPy expressions, in one process, for the seven functions at 64K and 1M floats, forward
-and backward (dx = dy * f'(x), from x).
+and backward (dx = dy * f'(x) from x; from the output y for sigmoid and tanh, as
+autograd runs them in activ.torch and in PyTorch).
 
 Columns (GB/s counts the bytes a call must move: 8 per float forward, 12 backward):
   C         the C library in a C loop (activ._activ.c_loop) on the same arrays as "py out="
@@ -124,9 +125,14 @@ def run(sizes, rounds, min_batch_s, threads, with_torch, with_numpy):
         out = np.empty_like(x3)
         for name in FUNCS:
             params = {"slopes": slopes} if name == "prelu" else {}
-            for direction in (_activ.FORWARD, _activ.BACKWARD):
+            # backward as autograd runs it in both libraries: from the output for sigmoid and
+            # tanh (activ.torch and PyTorch alike), from the input otherwise
+            from_y = name in ("sigmoid", "tanh")
+            xin = getattr(activ, name)(x3, **params)
+            for direction in (_activ.FORWARD, _activ.BACKWARD_FROM_OUTPUT if from_y else _activ.BACKWARD):
                 fwd = direction == _activ.FORWARD
-                op = getattr(activ, name if fwd else name + "_backward")
+                op = getattr(activ, name if fwd else name + ("_backward_from_output" if from_y else "_backward"))
+                a3 = x3 if fwd or not from_y else xin
                 # (no **params for the kinds without: it would add a dict to every call)
                 if name == "prelu":
                     if fwd:
@@ -137,7 +143,7 @@ def run(sizes, rounds, min_batch_s, threads, with_torch, with_numpy):
                 elif fwd:
                     m = {"py out=": lambda: op(x3, out=out), "py": lambda: op(x3)}
                 else:
-                    m = {"py out=": lambda: op(x3, dy, out=out), "py": lambda: op(x3, dy)}
+                    m = {"py out=": lambda: op(a3, dy, out=out), "py": lambda: op(a3, dy)}
                 if torch is not None:
                     xt, dyt = torch.from_numpy(x3), torch.from_numpy(dy)
                     if fwd:
@@ -158,13 +164,14 @@ def run(sizes, rounds, min_batch_s, threads, with_torch, with_numpy):
                 best = {k: float("inf") for k in m}
                 best["C"] = float("inf")
                 for _ in range(rounds):
-                    best["C"] = min(best["C"], _activ.c_loop(name, direction, x3, None if fwd else dy, out,
+                    best["C"] = min(best["C"], _activ.c_loop(name, direction, a3, None if fwd else dy, out,
                                                                c_reps, 1, **params))
                     for k, fn in m.items():
                         best[k] = min(best[k], _best(fn, calls[k]))
                 bpe = 8 if fwd else 12
                 gbs = {k: bpe * n / v / 1e9 for k, v in best.items()}
-                rows.append({"function": name, "n": n, "direction": "forward" if fwd else "backward",
+                rows.append({"function": name, "n": n,
+                             "direction": "forward" if fwd else "backward(y)" if from_y else "backward",
                              "gbs": gbs, "us": {k: v * 1e6 for k, v in best.items()}})
                 _print_row(rows[-1])
     return rows
@@ -184,7 +191,7 @@ def _print_row(r):
         return f"{g[a] / g[b]:.2f}" if a in g and b in g else "-"
 
     n = f"{r['n'] // 1024}K" if r["n"] < 1 << 20 else f"{r['n'] >> 20}M"
-    print(f"| {r['function']} | {n} | {r['direction'][:3]} | {f('C')} | {f('py out=')} | {ratio('py out=', 'C')} "
+    print(f"| {r['function']} | {n} | {r['direction'][:3] + ('(y)' if '(y)' in r['direction'] else '')} | {f('C')} | {f('py out=')} | {ratio('py out=', 'C')} "
           f"| {f('py')} | {f('torch')} | {f('numpy')} | {ratio('py', 'torch')} | {ratio('py', 'numpy')} |",
           flush=True)
 
