@@ -246,6 +246,53 @@ class Tanh(Activation):
         super().__init__("tanh")
 
 
+# Modules for kinds the library may add, under PyTorch's names: (class name, the library
+# kind names to look for, {PyTorch constructor argument: activ keyword}, defaults as in
+# torch.nn). A class is made only when the library has the kind, so a new kind needs a row
+# here, or none at all through Activation(kind, **params).
+_TORCH_NAMES = [
+    ("GELU", ("gelu",), {}, {}),
+    ("SELU", ("selu",), {}, {}),
+    ("CELU", ("celu",), {"alpha": "alpha"}, {"alpha": 1.0}),
+    ("Softplus", ("softplus",), {"beta": "beta", "threshold": "threshold"}, {"beta": 1.0, "threshold": 20.0}),
+    ("Mish", ("mish",), {}, {}),
+    ("Hardswish", ("hardswish", "hard_swish"), {}, {}),
+    ("Hardsigmoid", ("hardsigmoid", "hard_sigmoid"), {}, {}),
+    ("Hardtanh", ("hardtanh", "hard_tanh"), {"min_val": "min_val", "max_val": "max_val"},
+     {"min_val": -1.0, "max_val": 1.0}),
+    ("ReLU6", ("relu6",), {}, {}),
+    ("Softsign", ("softsign",), {}, {}),
+]
+
+
+def _make_module(cls_name, kind, argmap, defaults):
+    def __init__(self, *args, **kwargs):
+        names = list(argmap)
+        if len(args) > len(names):
+            raise TypeError(f"{cls_name}() takes at most {len(names)} positional arguments")
+        given = dict(defaults)
+        given.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in argmap:
+                raise TypeError(f"{cls_name}() got an unexpected keyword argument {k!r}")
+            given[k] = v
+        Activation.__init__(self, kind, **{argmap[k]: float(v) for k, v in given.items()})
+
+    return type(cls_name, (Activation,), {"__init__": __init__,
+                                          "__doc__": f"activ's {kind} under PyTorch's name {cls_name}."})
+
+
+def _generate_torch_names(namespace):
+    have = set(_activ.kinds())
+    for cls_name, kinds, argmap, defaults in _TORCH_NAMES:
+        for kind in kinds:
+            if kind in have and cls_name not in namespace:
+                namespace[cls_name] = _make_module(cls_name, kind, argmap, defaults)
+
+
+_generate_torch_names(globals())
+
+
 class PReLU(torch.nn.Module):
     """f(x) = x if x > 0 else weight[c] * x, c the index along axis 1 (PyTorch's PReLU)."""
 

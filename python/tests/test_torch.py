@@ -265,3 +265,16 @@ def test_cuda_without_backend_is_clear():
         pytest.skip("activ has its CUDA backend")
     with pytest.raises(RuntimeError, match="without its CUDA"):
         at.ReLU()(torch.randn(4, device="cuda"))
+
+
+def test_torch_names_follow_the_library():
+    """PyTorch-named modules for kinds the library may add (GELU, Softplus, ...) exist exactly
+    when the library has the kind; the generator is exercised here on a kind that exists."""
+    for cls_name, kinds, _, _ in at._TORCH_NAMES:
+        assert hasattr(at, cls_name) == any(k in activ.kinds() for k in kinds), cls_name
+    MyELU = at._make_module("MyELU", "elu", {"alpha": "alpha"}, {"alpha": 1.0})
+    x = torch.linspace(-3, 3, 101)
+    assert torch.equal(MyELU(0.5)(x), at.ELU(0.5)(x))
+    assert torch.equal(MyELU()(x), at.ELU()(x))
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        MyELU(beta=2.0)
