@@ -220,3 +220,32 @@ def test_bad_calls_are_type_errors():
         ro = np.ones(4, np.float32)
         ro.flags.writeable = False
         activ.relu(x, out=ro)
+
+
+def test_gil_released_during_the_call():
+    """With a switch interval of 100 s, a thread gives the GIL away only where C code releases
+    it. Thread t wakes the main thread and then calls activ.tanh; the main thread can only run
+    again (and see that t has not finished) if the call released the GIL. Without the release,
+    t would finish first and the main thread would see done = True."""
+    import sys
+    import threading
+    x = np.full(1 << 20, 0.5, dtype=np.float32)
+    started, done = threading.Event(), [False]
+
+    def work():
+        started.set()
+        activ.tanh(x, out=x)
+        done[0] = True
+
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    try:
+        t = threading.Thread(target=work)
+        t.start()
+        started.wait()
+        ran_during_call = not done[0]
+        t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert ran_during_call
+    assert done[0] and abs(float(x[0]) - np.tanh(0.5)) <= 2.0 ** -24      # 1 ULP at 0.46
