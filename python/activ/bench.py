@@ -177,6 +177,26 @@ def run(sizes, rounds, min_batch_s, threads, with_torch, with_numpy):
     return rows
 
 
+def per_call_cost(rounds, calls=20000):
+    """The fixed cost of one call: relu on a single float, from Python (less the cost of the
+    timing loop and lambda, measured alike) and in the C loop."""
+    x = np.ones(1, np.float32)
+    o = np.empty_like(x)
+    relu, fwd = activ.relu, activ.forward
+    t = {"out=": lambda: relu(x, out=o), "allocating": lambda: relu(x),
+         "generic out=": lambda: fwd("relu", x, out=o), "empty": lambda: None}
+    best = {k: float("inf") for k in t}
+    c = float("inf")
+    for _ in range(2 * rounds):          # interleaved, best kept, as in the table
+        for k, fn in t.items():
+            best[k] = min(best[k], _best(fn, calls))
+        c = min(c, _activ.c_loop("relu", _activ.FORWARD, x, None, o, calls, 1))
+    ns = {k: (v - best["empty"]) * 1e9 for k, v in best.items()}
+    return ("# per-call cost at n = 1: activ.relu(x, out=o) {:.0f} ns, activ.relu(x) {:.0f} ns, "
+            "activ.forward('relu', x, out=o) {:.0f} ns; the library call in a C loop {:.0f} ns".format(
+                ns["out="], ns["allocating"], ns["generic out="], c * 1e9))
+
+
 HEAD = ("| function | n | dir | C GB/s | py out= GB/s | py/C | py GB/s | torch GB/s | numpy GB/s "
         "| xTorch | xNumPy |")
 
@@ -219,6 +239,7 @@ def main(argv=None):
     print(HEAD)
     print("|" + "---|" * (HEAD.count("|") - 1))
     rows = run(sizes, a.rounds, a.batch_ms / 1e3, a.threads, not a.no_torch, not a.no_numpy)
+    print(per_call_cost(a.rounds))
     at64 = [r["gbs"]["py out="] / r["gbs"]["C"] for r in rows if r["n"] == 65536]
     if at64:
         print(f"# binding / C at 64K: min {min(at64):.2f}, median {sorted(at64)[len(at64) // 2]:.2f} "

@@ -12,4 +12,5 @@ def test_bench_runs(tmp_path, capsys):
     assert {(r["function"], r["direction"][:8]) for r in rows} == {
         (f, d) for f in bench.FUNCS for d in ("forward", "backward")}
     assert all(r["gbs"]["C"] > 0 and r["gbs"]["py out="] > 0 for r in rows)
-    assert "| relu | 1K | for |" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "| relu | 1K | for |" in text and "# per-call cost at n = 1" in text
