@@ -668,6 +668,10 @@ static PyObject *py_cuda_call(PyObject *m, PyObject *const *args, Py_ssize_t nar
     }
     int dir, dt;
     if (as_int(args[0], &dir) < 0 || as_int(args[2], &dt) < 0) return NULL;
+    if (dir < DIR_FWD || dir > DIR_BWDY) {
+        PyErr_SetString(PyExc_ValueError, "cuda_call: bad direction");
+        return NULL;
+    }
     activ_kind k;
     if (parse_kind(args[1], &k) < 0) return NULL;
     void *a = PyLong_AsVoidPtr(args[3]), *b = PyLong_AsVoidPtr(args[4]), *o = PyLong_AsVoidPtr(args[5]);
@@ -685,7 +689,7 @@ static PyObject *py_cuda_call(PyObject *m, PyObject *const *args, Py_ssize_t nar
     else
         s = activ_cuda_backward_from_output(k, &ca.p, (activ_cuda_dtype)dt, a, b, o, n, (activ_cuda_stream)stream);
     Py_END_ALLOW_THREADS
-    if (s != ACTIV_OK) return raise_status(s, "cuda", activ_kind_name(k), dir < 0 || dir > 2 ? 0 : dir);
+    if (s != ACTIV_OK) return raise_status(s, "cuda", activ_kind_name(k), dir);
     Py_RETURN_NONE;
 }
 static PyObject *py_cuda_available(PyObject *m, PyObject *u)
