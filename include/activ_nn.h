@@ -324,8 +324,11 @@ ACTIV_API activ_status activ_nn_set_num_threads(int n);
  *   dcol = Wᵀ · dZ′,  dX = col2im(dcol) (summed where windows overlap)
  * ------------------------------------------------------------------------------------- */
 typedef enum activ_nn_conv_algo {
-    ACTIV_NN_CONV_BATCHED = 0,   /* one im2col and one sgemm for the whole batch (default) */
-    ACTIV_NN_CONV_PER_SAMPLE = 1 /* one im2col and one sgemm per sample (the alternative) */
+    ACTIV_NN_CONV_AUTO = 0,       /* PER_SAMPLE when c·k·k < 32, else BATCHED (bench/conv_algo.sh:
+                                     batched wins on 32x13x13 -> 64 (K = 288), per-sample on the
+                                     1-channel first layer (K = 9)) */
+    ACTIV_NN_CONV_BATCHED = 1,    /* one im2col and one sgemm for the whole batch */
+    ACTIV_NN_CONV_PER_SAMPLE = 2  /* one im2col and one sgemm per sample */
 } activ_nn_conv_algo;
 
 typedef struct activ_nn_conv2d {

@@ -42,7 +42,7 @@ static void conv_case(int c, int h, int w, int oc, int k, int s, int p, int bias
     enum { B = 3 };
     activ_nn_conv2d L = {0};
     L.c = c, L.ih = h, L.iw = w, L.oc = oc, L.k = k, L.stride = s, L.pad = p, L.has_bias = bias;
-    L.act = act, L.alpha = act >= 0 ? activ_default_params((activ_kind)act).alpha : 0, L.algo = algo;
+    L.act = act, L.alpha = act >= 0 ? activ_default_params((activ_kind)act).alpha : 0, L.algo = algo ? ACTIV_NN_CONV_PER_SAMPLE : ACTIV_NN_CONV_BATCHED;
     if (!CHECK(activ_nn_conv2d_shape(&L) == ACTIV_OK, "conv shape")) return;
     const int kk = c * k * k;
     const size_t nx = (size_t)B * c * h * w, ny = (size_t)B * oc * L.oh * L.ow;

@@ -89,6 +89,13 @@ static void col2im(const activ_nn_conv2d *L, const float *dcol, size_t ld, size_
             }
 }
 
+/* the layout actually used (activ_nn_conv_algo) */
+static int per_sample(const activ_nn_conv2d *L)
+{
+    return L->algo == ACTIV_NN_CONV_PER_SAMPLE ||
+           (L->algo == ACTIV_NN_CONV_AUTO && L->c * L->k * L->k < 32);
+}
+
 static int conv_ok(const activ_nn_conv2d *L)
 {
     return L->c >= 1 && L->ih >= 1 && L->iw >= 1 && L->oc >= 1 && L->k >= 1 && L->stride >= 1 &&
@@ -115,7 +122,7 @@ activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, f
     const int oc = L->oc, kk = L->c * L->k * L->k;
     const size_t ohw = (size_t)L->oh * L->ow, chw = (size_t)L->c * L->ih * L->iw;
     const size_t per = (size_t)oc * ohw; /* output values per sample */
-    if (L->algo == ACTIV_NN_CONV_PER_SAMPLE) {
+    if (per_sample(L)) {
         for (int b = 0; b < B; b++) {
             float *col = L->col + (size_t)b * kk * ohw;
             im2col(L, x + b * chw, col, ohw, 0);
@@ -195,7 +202,7 @@ activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z, 
         }
     if (dx)
         memset(dx, 0, (size_t)B * chw * sizeof(float));
-    if (L->algo == ACTIV_NN_CONV_PER_SAMPLE) {
+    if (per_sample(L)) {
         for (int b = 0; b < B; b++) {
             float *col = L->col + (size_t)b * kk * ohw;
             const float *dz = dy + b * per;

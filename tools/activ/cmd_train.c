@@ -34,7 +34,7 @@ static void help(void)
            "  --quiet            no progress bar\n"
            "  --model SPEC       a layer spec instead of an MLP, e.g. the reference CNN\n"
            "                     " ACTIV_REFERENCE_CNN "\n"
-           "                     (grammar: man activ; with it: --conv-algo batched|per-sample)\n"
+           "                     (grammar: man activ; with it: --conv-algo auto|batched|per-sample)\n"
            "  -h, --help\n\n"
            "Example:\n"
            "  activ train --activation relu --hidden 256,128 --epochs 10 --threads 2 --report r.json\n"

@@ -41,7 +41,7 @@ activ_status tm_build(activ_nn_net *n, const char *spec, int dim, uint64_t seed,
     if (s == ACTIV_OK && n->layers[n->nlayers - 1].orank != 1)
         goto nn_err;
     for (int l = 0; s == ACTIV_OK && l < n->nlayers; l++)
-        n->layers[l].conv.algo = algo ? ACTIV_NN_CONV_PER_SAMPLE : ACTIV_NN_CONV_BATCHED;
+        n->layers[l].conv.algo = (activ_nn_conv_algo)algo;
     if (s == ACTIV_OK)
         s = activ_nn_net_build(n, seed);
     return s;
@@ -147,12 +147,14 @@ int cmd_train_model(int argc, char **argv)
             if (cli_parse_long(v, &limit) || limit < 2)
                 return cli_usage("train", "--limit wants an integer >= 2, not '%s'", v);
         } else if (!strcmp(a, "--conv-algo")) {
-            if (!strcmp(v, "batched"))
-                algo = 0;
+            if (!strcmp(v, "auto"))
+                algo = ACTIV_NN_CONV_AUTO;
+            else if (!strcmp(v, "batched"))
+                algo = ACTIV_NN_CONV_BATCHED;
             else if (!strcmp(v, "per-sample"))
-                algo = 1;
+                algo = ACTIV_NN_CONV_PER_SAMPLE;
             else
-                return cli_usage("train", "--conv-algo is batched or per-sample, not '%s'", v);
+                return cli_usage("train", "--conv-algo is auto, batched or per-sample, not '%s'", v);
         } else if (!strcmp(a, "--data"))
             data = v;
         else if (!strcmp(a, "--save"))
@@ -202,7 +204,7 @@ int cmd_train_model(int argc, char **argv)
                         "\"train_samples\": %d, \"test_samples\": %d, \"trainable_params\": %zu, "
                         "\"non_trainable_params\": %zu},\n  \"epochs\": [",
                 spec, epochs, batch, (double)lr, okind == ACTIV_NN_ADAM ? "adam" : "sgd", seed, threads,
-                algo ? "per-sample" : "batched", train.n, test.n, net.nparams, net.nbuffers);
+                algo == ACTIV_NN_CONV_AUTO ? "auto" : algo == ACTIV_NN_CONV_BATCHED ? "batched" : "per-sample", train.n, test.n, net.nparams, net.nbuffers);
     }
     printf("%-5s %-8s %-9s %-9s %-10s\n", "epoch", "loss", "train_acc", "test_acc", "samples/s");
     activ_nn_rng rng;

@@ -9,7 +9,7 @@
 #define ACTIV_REFERENCE_CNN "conv32k3-bn-relu-pool2,conv64k3-bn-relu-pool2,flatten,dense128-relu-dropout0.3,dense10"
 
 /* Init + parse + build for samples of dim values (a square image, or flat). err gets the reason. */
-activ_status tm_build(activ_nn_net *n, const char *spec, int dim, uint64_t seed, int per_sample,
+activ_status tm_build(activ_nn_net *n, const char *spec, int dim, uint64_t seed, int conv_algo,
                       char *err, size_t errlen);
 /* "conv_0", "bn_1", ... */
 void tm_layer_label(const activ_nn_net *n, int l, char *buf, size_t len);
