@@ -34,6 +34,23 @@ activ_status activ_nn_pool2d_forward(const activ_nn_pool2d *L, const float *x, f
         const float *xp = x + pl * h * w;
         float *yp = y + pl * oh * ow;
         int32_t *ap = argmax ? argmax + pl * oh * ow : NULL;
+        if (L->is_max && k == 2 && s == 2) { /* the common case: branch-free selects */
+            for (int i = 0; i < oh; i++) {
+                const float *r0 = xp + (size_t)(2 * i) * w, *r1 = r0 + w;
+                for (int j = 0; j < ow; j++) {
+                    const int c0 = 2 * j;
+                    const float a = r0[c0], b = r0[c0 + 1], c = r1[c0], d = r1[c0 + 1];
+                    /* strict > keeps the first maximum in row-major order */
+                    const int ib = b > a, id = d > c;
+                    const float mab = ib ? b : a, mcd = id ? d : c;
+                    const int sel = mcd > mab;
+                    yp[i * ow + j] = sel ? mcd : mab;
+                    if (ap)
+                        ap[i * ow + j] = 2 * i * w + c0 + (sel ? w + id : ib);
+                }
+            }
+            continue;
+        }
         for (int i = 0; i < oh; i++)
             for (int j = 0; j < ow; j++) {
                 const int r0 = i * s, c0 = j * s;
