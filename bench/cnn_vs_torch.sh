@@ -37,13 +37,14 @@ done
 "$PYTHON" - "$out" "$ROUNDS" <<'PY'
 import json, sys
 d, rounds = sys.argv[1], int(sys.argv[2])
-print("%-6s %14s %14s %8s" % ("round", "activ samp/s", "torch samp/s", "ratio"))
+print("%-6s %14s %14s %8s %10s %10s" % ("round", "activ samp/s", "torch samp/s", "ratio", "activ acc", "torch acc"))
 ra, rt = [], []
 for r in range(1, rounds + 1):
     a = json.load(open("%s/activ%d.json" % (d, r)))
     t = json.load(open("%s/torch%d.json" % (d, r)))
     ra.append(a["mean_samples_per_s"]); rt.append(t["mean_samples_per_s"])
-    print("%-6d %14.0f %14.0f %7.2fx" % (r, ra[-1], rt[-1], ra[-1] / rt[-1]))
+    print("%-6d %14.0f %14.0f %7.2fx %10.4f %10.4f" % (r, ra[-1], rt[-1], ra[-1] / rt[-1],
+          a["final_test_accuracy"], t["final_test_accuracy"]))
     ver = t["torch"]
 print("mean   %14.0f %14.0f %7.2fx   (PyTorch %s; target >= 1.5x)" % (sum(ra) / rounds, sum(rt) / rounds,
       (sum(ra) / rounds) / (sum(rt) / rounds), ver))
