@@ -305,6 +305,265 @@ ACTIV_API activ_status activ_nn_evaluate(activ_nn_model *m, const activ_nn_datas
 /* Threads for both libactiv (activ_set_num_threads) and OpenBLAS. n >= 1. */
 ACTIV_API activ_status activ_nn_set_num_threads(int n);
 
+/* =======================================================================================
+ * Convolutional networks: Conv2D, MaxPool2D / AvgPool2D, BatchNorm, Dropout, Flatten, and
+ * a layered network (activ_nn_net) built from a short spec string.
+ *
+ * Layout: NCHW. A batch of images is (B, C, H, W), row-major, one sample after another;
+ * flat features are (B, F), which is the same memory as (B, F, 1, 1). Flatten is free.
+ * ======================================================================================= */
+
+/* ---------------------------------------------------------------------------------------
+ * Conv2D: y = f(conv(x, W) + b), square kernel k, stride s, zero padding p.
+ *   oh = (ih + 2p − k) / s + 1,  ow = (iw + 2p − k) / s + 1
+ *   z[n, o, i, j] = b[o] + Σ_{c, u, v} W[o, c, u, v] · x[n, c, i·s + u − p, j·s + v − p]
+ * As a GEMM: im2col builds col (c·k·k, B·oh·ow) once per batch; Z′ (oc, B·oh·ow) = W · col
+ * is one sgemm; a pass per output row then adds b, applies f and writes y in NCHW order.
+ * Backward, given dY (B, oc, oh, ow):
+ *   dZ = dY ⊙ f′ (libactiv, once)   dW = dZ′ · colᵀ (oc, c·k·k)   db[o] = Σ dZ[·, o, ·, ·]
+ *   dcol = Wᵀ · dZ′,  dX = col2im(dcol) (summed where windows overlap)
+ * ------------------------------------------------------------------------------------- */
+typedef enum activ_nn_conv_algo {
+    ACTIV_NN_CONV_AUTO = 0,       /* PER_SAMPLE when c·k·k < 32, else BATCHED (bench/conv_algo.sh:
+                                     batched wins on 32x13x13 -> 64 (K = 288), per-sample on the
+                                     1-channel first layer (K = 9)) */
+    ACTIV_NN_CONV_BATCHED = 1,    /* one im2col and one sgemm for the whole batch */
+    ACTIV_NN_CONV_PER_SAMPLE = 2  /* one im2col and one sgemm per sample */
+} activ_nn_conv_algo;
+
+typedef struct activ_nn_conv2d {
+    int c, ih, iw;        /* input (B, c, ih, iw) */
+    int oc, k, stride, pad;
+    int oh, ow;           /* output (B, oc, oh, ow); set by activ_nn_conv2d_shape */
+    int act;              /* activ_kind or ACTIV_NN_LINEAR (fused as in Dense) */
+    float alpha;          /* leaky_relu slope / elu alpha */
+    int has_bias;
+    activ_nn_conv_algo algo;
+    float *w;             /* (oc, c, k, k)  PyTorch's Conv2d weight layout */
+    float *b;             /* (oc) or NULL without bias */
+    float *slopes;        /* (oc) prelu, one slope per output channel */
+    float *beta;          /* (1)  swish β */
+    float *dw, *db, *dslopes, *dbeta;
+    float *col;           /* (c·k·k, max_batch·oh·ow) workspace kept from forward to backward */
+    float *zt;            /* (oc, max_batch·oh·ow) GEMM output / dZ′ workspace */
+} activ_nn_conv2d;
+
+/* Fills oh and ow from c, ih, iw, k, stride, pad. Returns ACTIV_OK, ACTIV_ERR_NULL or
+ * ACTIV_ERR_SHAPE (k, stride < 1, pad < 0, or the kernel does not fit the padded input). */
+ACTIV_API activ_status activ_nn_conv2d_shape(activ_nn_conv2d *L);
+/* Forward. x (B, c, h, w); z (B, oc, oh, ow) is needed (non-NULL, distinct from y) for prelu,
+ * swish and other kinds without a from-output backward, else ignored; y (B, oc, oh, ow).
+ * L->col and L->zt must hold B·oh·ow columns. Returns ACTIV_OK, ACTIV_ERR_NULL,
+ * ACTIV_ERR_SHAPE or a libactiv error. */
+ACTIV_API activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, float *z,
+                                               float *y, int B);
+/* Backward after a forward on the same x and B (L->col still holds its im2col). dy
+ * (B, oc, oh, ow) is OVERWRITTEN with dZ. Writes L->dw, L->db, L->dslopes, L->dbeta
+ * (overwrites) and dx (B, c, h, w) unless dx is NULL. dx must not alias dy.
+ * Returns as forward. */
+ACTIV_API activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z,
+                                                const float *y, float *dy, float *dx, int B);
+
+/* ---------------------------------------------------------------------------------------
+ * Pooling over k×k windows with stride s (no padding): oh = (h − k) / s + 1.
+ *   max:  y = max over the window; the gradient goes to the first maximum (argmax kept)
+ *   avg:  y = mean over the window; the gradient is spread as dy / k²
+ * ------------------------------------------------------------------------------------- */
+typedef struct activ_nn_pool2d {
+    int is_max;           /* 1 MaxPool2D, 0 AvgPool2D */
+    int c, h, w, k, stride;
+    int oh, ow;           /* output (B, c, oh, ow) */
+} activ_nn_pool2d;
+
+/* Fills oh, ow. Returns ACTIV_OK, ACTIV_ERR_NULL or ACTIV_ERR_SHAPE. */
+ACTIV_API activ_status activ_nn_pool2d_shape(activ_nn_pool2d *L);
+/* x (B, c, h, w), y (B, c, oh, ow); argmax (B, c, oh, ow) receives each maximum's offset
+ * inside its (h, w) plane (max pooling only; may be NULL for avg or inference). */
+ACTIV_API activ_status activ_nn_pool2d_forward(const activ_nn_pool2d *L, const float *x, float *y,
+                                               int32_t *argmax, int B);
+/* dy (B, c, oh, ow) into dx (B, c, h, w) (overwritten). Max pooling needs the forward argmax. */
+ACTIV_API activ_status activ_nn_pool2d_backward(const activ_nn_pool2d *L, const int32_t *argmax,
+                                                const float *dy, float *dx, int B);
+
+/* ---------------------------------------------------------------------------------------
+ * BatchNorm over channels: x is (B, c, inner) with inner = h·w after a conv and inner = 1
+ * after a Dense (features = channels). Statistics in double.
+ *   training:   μ_c = mean over (B, inner),  σ²_c = biased variance over (B, inner)
+ *               x̂ = (x − μ_c) / sqrt(σ²_c + ε),   y = f(γ_c x̂ + β_c)
+ *               running_mean = (1 − m) running_mean + m μ_c
+ *               running_var  = (1 − m) running_var  + m σ²_c · N/(N − 1)   (N = B·inner)
+ *   evaluation: x̂ = (x − running_mean) / sqrt(running_var + ε)
+ *   backward (training), with g = dZ ⊙ γ (dZ = dY ⊙ f′):
+ *               dx = (1/sqrt(σ²+ε)) · (g − mean(g) − x̂ · mean(g ⊙ x̂))
+ *               dγ = Σ dZ ⊙ x̂,   dβ = Σ dZ
+ * m = 0.1, ε = 1e-5 (PyTorch's defaults). A fused swish uses a fixed β = 1; prelu cannot be fused. γ, β are trainable; the running statistics are
+ * not (they live in activ_nn_net.buffers).
+ * ------------------------------------------------------------------------------------- */
+typedef struct activ_nn_batchnorm {
+    int c, inner;
+    float momentum, eps;
+    int act;              /* fused activation after the affine step, or ACTIV_NN_LINEAR */
+    float alpha;
+    float *gamma, *beta, *dgamma, *dbeta;   /* (c) trainable */
+    float *run_mean, *run_var;              /* (c) non-trainable */
+    float *mean, *invstd;                   /* (c) the last training batch's, for backward */
+} activ_nn_batchnorm;
+
+/* x (B, c, inner); z (B, c, inner) is the affine output γx̂ + β, needed (non-NULL, distinct from
+ * y) when the kind has no from-output backward; y (B, c, inner). training != 0 uses and
+ * updates batch statistics (B·inner must be >= 2); 0 uses the running ones.
+ * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_SHAPE or a libactiv error. */
+ACTIV_API activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float *x,
+                                                  float *z, float *y, int B, int training);
+/* Backward of a training-mode forward. dy is OVERWRITTEN with dZ; writes dgamma, dbeta and
+ * dx (B, c, inner), which must not alias dy. */
+ACTIV_API activ_status activ_nn_batchnorm_backward(const activ_nn_batchnorm *L, const float *x,
+                                                   const float *z, const float *y, float *dy,
+                                                   float *dx, int B);
+
+/* ---------------------------------------------------------------------------------------
+ * Dropout (inverted): training: y = x · mask / (1 − p) with mask ~ Bernoulli(1 − p) drawn
+ * from rng, one draw per element in order; evaluation: y = x. The same seed gives the same
+ * mask whatever the thread count (the draws are serial). dx = dy · mask / (1 − p).
+ * ------------------------------------------------------------------------------------- */
+/* n elements; mask (n) receives 0 or 1/(1−p). p in [0, 1). Returns ACTIV_OK, ACTIV_ERR_NULL,
+ * ACTIV_ERR_PARAM (p out of range). */
+ACTIV_API activ_status activ_nn_dropout_forward(float p, activ_nn_rng *rng, const float *x,
+                                                float *mask, float *y, size_t n, int training);
+ACTIV_API activ_status activ_nn_dropout_backward(const float *mask, const float *dy, float *dx,
+                                                 size_t n);
+
+/* ---------------------------------------------------------------------------------------
+ * Layered network. Each layer maps (B, c, h, w) to (B, oc, oh, ow); flat shapes have
+ * h = w = 1 and rank 1. Parameters, gradients, non-trainable buffers and activations are
+ * one allocation each.
+ * ------------------------------------------------------------------------------------- */
+typedef enum activ_nn_layer_type {
+    ACTIV_NN_DENSE = 0, ACTIV_NN_CONV2D, ACTIV_NN_MAXPOOL2D, ACTIV_NN_AVGPOOL2D,
+    ACTIV_NN_BATCHNORM, ACTIV_NN_DROPOUT, ACTIV_NN_FLATTEN
+} activ_nn_layer_type;
+
+typedef struct activ_nn_layer {
+    activ_nn_layer_type type;
+    int c, h, w, rank;        /* input shape, rank 3 (c, h, w) or 1 (c) */
+    int oc, oh, ow, orank;    /* output shape */
+    activ_nn_dense dense;
+    activ_nn_conv2d conv;
+    activ_nn_pool2d pool;
+    activ_nn_batchnorm bn;
+    float drop_p;             /* dropout rate */
+    float *z;                 /* (max_batch, out) pre-activation when the backward needs it */
+    float *y;                 /* (max_batch, out) output (Flatten: the input's buffer) */
+    float *mask;              /* dropout (max_batch, out) */
+    int32_t *argmax;          /* max pooling (max_batch, out) */
+    size_t nparams, nbuffers; /* trainable, non-trainable */
+} activ_nn_layer;
+
+typedef struct activ_nn_net {
+    int c, h, w;              /* input (B, c, h, w) */
+    int nlayers;
+    activ_nn_layer layers[ACTIV_NN_MAX_LAYERS];
+    float *params, *grads;    /* (nparams) trainable, same layout */
+    size_t nparams;
+    float *buffers;           /* (nbuffers) non-trainable: BatchNorm running mean and var */
+    size_t nbuffers;
+    float *acts;              /* every layer's z, y, mask, argmax, plus workspaces */
+    float *dbuf[2];           /* (max_batch, widest) ping-pong gradient buffers */
+    int max_batch;
+    int built, training;      /* training: 1 after build; activ_nn_net_set_training */
+    activ_nn_rng rng;         /* dropout masks; seeded by build from its seed */
+} activ_nn_net;
+
+/* Starts an empty network whose samples are (c, h, w). Returns ACTIV_OK, ACTIV_ERR_NULL,
+ * ACTIV_ERR_SHAPE. */
+ACTIV_API activ_status activ_nn_net_init(activ_nn_net *n, int c, int h, int w);
+/* Appends layers; each takes the previous output shape as its input.
+ * Conv2D: oc filters of k×k, stride, pad, bias (0/1), activation act.
+ * Pool: k×k windows, stride (0 means k). BatchNorm: fused activation act.
+ * Dense: units with act; needs a flat input (add Flatten). Dropout: rate p in [0, 1).
+ * Each returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_SHAPE (does not fit, too many layers,
+ * already built), ACTIV_ERR_KIND or ACTIV_ERR_PARAM. */
+ACTIV_API activ_status activ_nn_net_add_conv2d(activ_nn_net *n, int oc, int k, int stride, int pad,
+                                               int bias, int act);
+ACTIV_API activ_status activ_nn_net_add_pool2d(activ_nn_net *n, int is_max, int k, int stride);
+ACTIV_API activ_status activ_nn_net_add_batchnorm(activ_nn_net *n, int act);
+ACTIV_API activ_status activ_nn_net_add_dense(activ_nn_net *n, int units, int act);
+ACTIV_API activ_status activ_nn_net_add_dropout(activ_nn_net *n, float p);
+ACTIV_API activ_status activ_nn_net_add_flatten(activ_nn_net *n);
+/* Sets the activation of the last layer (conv, dense or batchnorm, still linear).
+ * Returns ACTIV_OK, ACTIV_ERR_SHAPE (no such layer or it already has one), ACTIV_ERR_KIND. */
+ACTIV_API activ_status activ_nn_net_set_last_act(activ_nn_net *n, int act);
+
+/* Parses a layer spec into n (already activ_nn_net_init'ed, not built). Grammar
+ * (docs/activ.1): layers separated by '-' or ',', each one of
+ *   convNkK[sS][pP][nobias]   Conv2D, N filters of K×K, stride S (1), padding P (0)
+ *   denseN                    Dense with N units (needs a flat input)
+ *   bn                        BatchNorm (over channels, or features after a Dense)
+ *   poolK[sS] maxpoolK[sS]    MaxPool2D, K×K windows, stride S (K)
+ *   avgpoolK[sS]              AvgPool2D
+ *   dropoutP                  Dropout with rate P in [0, 1)
+ *   flatten                   (B, c, h, w) -> (B, c·h·w)
+ *   NAME                      an activation (relu, leaky_relu, prelu, elu, swish, sigmoid,
+ *                             tanh, any name activ_kind_from_name knows, or linear): fused
+ *                             into the conv, dense or bn right before it
+ * On error n may hold the layers before the bad token; err gets a message naming the token
+ * and its column, and a second line with the spec and a caret under the token.
+ * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_PARAM (syntax), ACTIV_ERR_SHAPE, ACTIV_ERR_KIND. */
+ACTIV_API activ_status activ_nn_net_parse(activ_nn_net *n, const char *spec, char *err,
+                                          size_t errlen);
+
+/* Allocates and initialises params (He normal for relu-family kinds, Glorot uniform
+ * otherwise, fan-in c·k·k / fan-out oc·k·k for conv; b = 0, γ = 1, β = 0, running mean 0,
+ * var 1, prelu 0.25, swish β 1) and seeds the dropout rng. Returns ACTIV_OK,
+ * ACTIV_ERR_SHAPE (no layers), ACTIV_ERR_NOMEM. */
+ACTIV_API activ_status activ_nn_net_build(activ_nn_net *n, uint64_t seed);
+/* Activation buffers and workspaces for batches up to max_batch (grows only). */
+ACTIV_API activ_status activ_nn_net_reserve(activ_nn_net *n, int max_batch);
+ACTIV_API void activ_nn_net_free(activ_nn_net *n);
+/* Training (1: batch statistics, dropout on) or evaluation (0) mode. */
+ACTIV_API void activ_nn_net_set_training(activ_nn_net *n, int training);
+/* Number of outputs per sample of the last layer. */
+ACTIV_API int activ_nn_net_output_dim(const activ_nn_net *n);
+/* Input values per sample, c·h·w. */
+ACTIV_API int activ_nn_net_input_dim(const activ_nn_net *n);
+
+/* x (B, c, h, w), B <= max_batch; *out (may be NULL) gets the last layer's (B, output_dim). */
+ACTIV_API activ_status activ_nn_net_forward(activ_nn_net *n, const float *x, int B, float **out);
+/* Backward after a training-mode forward on the same x and B; dout (B, output_dim) is copied
+ * unless it is n->dbuf[0]. Overwrites n->grads. */
+ACTIV_API activ_status activ_nn_net_backward(activ_nn_net *n, const float *x, const float *dout,
+                                             int B);
+
+/* Keras-style table: layer (type), output shape, activation, parameter count; then total,
+ * trainable and non-trainable counts (BatchNorm's running statistics are non-trainable). */
+ACTIV_API activ_status activ_nn_net_summary(const activ_nn_net *n, FILE *f);
+
+/* safetensors, as activ_nn_model_save / _load. Tensors per layer i (i = layer index):
+ *   "conv_i.weight" [oc, c, k, k]  "conv_i.bias" [oc]  "conv_i.prelu_alpha" [oc]  "conv_i.swish_beta" [1]
+ *   "bn_i.weight" [c] (γ)  "bn_i.bias" [c] (β)  "bn_i.running_mean" [c]  "bn_i.running_var" [c]
+ *   "dense_i.weight" [in, out] ... as in activ_nn_model_save. */
+ACTIV_API activ_status activ_nn_net_save(const activ_nn_net *n, const char *path);
+ACTIV_API activ_status activ_nn_net_load(activ_nn_net *n, const char *path, char *err,
+                                         size_t errlen);
+
+/* Per-layer numbers of one epoch for the layers with an activation (others are zero).
+ * Units are channels for conv / bn layers: a channel is dead when its activation was never
+ * > 0 (sigmoid: > 1/2) at any position of any training sample of the epoch. */
+typedef struct activ_nn_net_epoch_stats {
+    double loss, train_accuracy, seconds, samples_per_s;
+    int nlayers;
+    activ_nn_layer_stats layer[ACTIV_NN_MAX_LAYERS];
+} activ_nn_net_epoch_stats;
+
+/* One epoch as activ_nn_train_epoch, in training mode. d->dim must equal c·h·w. */
+ACTIV_API activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o,
+                                                const activ_nn_dataset *d, int batch,
+                                                activ_nn_rng *rng, activ_nn_net_epoch_stats *st,
+                                                activ_nn_progress_fn progress, void *ctx);
+/* Mean loss and accuracy on d in evaluation mode (restores the previous mode). */
+ACTIV_API activ_status activ_nn_net_evaluate(activ_nn_net *n, const activ_nn_dataset *d, int batch,
+                                             double *loss, double *accuracy);
+
 #ifdef __cplusplus
 }
 #endif

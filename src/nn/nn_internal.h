@@ -42,4 +42,16 @@ static inline void nn_seterr(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Fused activation over n = B·C·inner values laid out (B, C, inner) (src/nn/act.c).
+ * Forward: y = f(g) (g may equal y). Backward: dy ⊙= f′, from z when nn_needs_z, else
+ * from y; prelu writes dslopes (C), swish dbeta (1). slopes/beta may be NULL for other kinds. */
+/* 1 unless the kind has a from-output backward (relu, sigmoid, tanh, leaky_relu with α > 0,
+ * elu with α >= 0): kinds added later keep z by default. */
+int nn_act_needs_z(int act, float alpha);
+activ_status nn_act_forward(int act, float alpha, const float *slopes, const float *beta, int C,
+                            size_t inner, const float *g, float *y, size_t n);
+activ_status nn_act_backward(int act, float alpha, const float *slopes, const float *beta, int C,
+                             size_t inner, const float *z, const float *y, float *dy, size_t n,
+                             float *dslopes, float *dbeta);
+
 #endif

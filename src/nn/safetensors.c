@@ -18,8 +18,9 @@ typedef struct {
     float *ptr;
     size_t numel;
     int ndim;
-    size_t shape[2];
+    size_t shape[4];
     int seen;
+    size_t soff; /* where the tensor is staged while loading (floats) */
 } st_tensor;
 
 /* The model's tensors in file order; returns the count. */
@@ -107,29 +108,20 @@ static int put_le_floats(FILE *fp, const float *x, size_t n)
     return k && fwrite(buf, 1, k, fp) != k ? -1 : 0;
 }
 
-activ_status activ_nn_model_save(const activ_nn_model *m, const char *path)
+/* Writes t[nt] (takes ownership of t) with the given layout note. */
+static activ_status st_save(st_tensor *t, int nt, const char *layout, const char *path)
 {
-    if (!m || !path)
-        return ACTIV_ERR_NULL;
-    if (!m->built)
-        return ACTIV_ERR_SHAPE;
-    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
-    if (!t)
-        return ACTIV_ERR_NOMEM;
-    int nt = list_tensors(m, t);
     sbuf h = {0};
     sb_printf(&h, "{\"__metadata__\":{\"format\":\"pt\",\"producer\":\"activ %s\","
-                  "\"layout\":\"weight is (in, out): y = f(x @ weight + bias)\"}",
-              activ_version());
+                  "\"layout\":\"%s\"}",
+              activ_version(), layout);
     size_t off = 0;
     for (int i = 0; i < nt; i++) {
         size_t bytes = t[i].numel * 4;
-        if (t[i].ndim == 2)
-            sb_printf(&h, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[%zu,%zu],\"data_offsets\":[%zu,%zu]}",
-                      t[i].name, t[i].shape[0], t[i].shape[1], off, off + bytes);
-        else
-            sb_printf(&h, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[%zu],\"data_offsets\":[%zu,%zu]}",
-                      t[i].name, t[i].shape[0], off, off + bytes);
+        sb_printf(&h, ",\"%s\":{\"dtype\":\"F32\",\"shape\":[", t[i].name);
+        for (int d = 0; d < t[i].ndim; d++)
+            sb_printf(&h, "%s%zu", d ? "," : "", t[i].shape[d]);
+        sb_printf(&h, "],\"data_offsets\":[%zu,%zu]}", off, off + bytes);
         off += bytes;
     }
     sb_printf(&h, "}");
@@ -160,6 +152,19 @@ activ_status activ_nn_model_save(const activ_nn_model *m, const char *path)
         return ACTIV_ERR_IO;
     }
     return activ_afile_commit(&f);
+}
+
+activ_status activ_nn_model_save(const activ_nn_model *m, const char *path)
+{
+    if (!m || !path)
+        return ACTIV_ERR_NULL;
+    if (!m->built)
+        return ACTIV_ERR_SHAPE;
+    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
+    if (!t)
+        return ACTIV_ERR_NOMEM;
+    int nt = list_tensors(m, t);
+    return st_save(t, nt, "weight is (in, out): y = f(x @ weight + bias)", path);
 }
 
 /* ---- reading: a small JSON parser for the header ------------------------------------ */
@@ -294,21 +299,20 @@ static int jskip_string_map(jp *j)
     }
 }
 
-activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err, size_t errlen)
+/* Reads path into the tensors t[nt] (takes ownership of t), whole or not at all;
+ * total = Σ numel, each tensor staged at its soff. */
+static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path, char *err,
+                            size_t errlen)
 {
-    if (!m || !path)
-        return ACTIV_ERR_NULL;
-    if (!m->built)
-        return ACTIV_ERR_SHAPE;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         nn_seterr(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        free(t);
         return ACTIV_ERR_IO;
     }
     activ_status st = ACTIV_ERR_FORMAT;
     uint8_t *buf = NULL;
     float *staged = NULL;
-    st_tensor *t = NULL;
     long fsz = -1;
     if (fseek(fp, 0, SEEK_END) == 0)
         fsz = ftell(fp);
@@ -346,13 +350,11 @@ activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err,
     const uint8_t *data = buf + 8 + hlen;
     size_t dsize = (size_t)fsz - 8 - (size_t)hlen;
 
-    t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
-    staged = malloc(m->nparams * sizeof(float));
-    if (!t || !staged) {
+    staged = malloc((total ? total : 1) * sizeof(float));
+    if (!staged) {
         st = ACTIV_ERR_NOMEM;
         goto done;
     }
-    int nt = list_tensors(m, t);
     jp j = {(const char *)buf + 8, (const char *)buf + 8 + hlen, (const char *)buf + 8, err, errlen,
             path};
     if (expect(&j, '{'))
@@ -444,7 +446,7 @@ activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err,
             }
             if (offs[1] > max_end)
                 max_end = offs[1];
-            float *dst = staged + (e->ptr - m->params);
+            float *dst = staged + e->soff;
             const uint8_t *src = data + offs[0];
             for (size_t i = 0; i < e->numel; i++) {
                 uint32_t u = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 |
@@ -476,7 +478,8 @@ activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err,
                   dsize, max_end);
         goto done;
     }
-    memcpy(m->params, staged, m->nparams * sizeof(float));
+    for (int i = 0; i < nt; i++)
+        memcpy(t[i].ptr, staged + t[i].soff, t[i].numel * sizeof(float));
     st = ACTIV_OK;
 done:
     fclose(fp);
@@ -484,4 +487,99 @@ done:
     free(staged);
     free(t);
     return st;
+}
+
+activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err, size_t errlen)
+{
+    if (!m || !path)
+        return ACTIV_ERR_NULL;
+    if (!m->built)
+        return ACTIV_ERR_SHAPE;
+    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
+    if (!t)
+        return ACTIV_ERR_NOMEM;
+    int nt = list_tensors(m, t);
+    for (int i = 0; i < nt; i++)
+        t[i].soff = (size_t)(t[i].ptr - m->params);
+    return st_load(t, nt, m->nparams, path, err, errlen);
+}
+
+/* ---- activ_nn_net: conv, bn and dense tensors ---------------------------------------- */
+
+static st_tensor *net_add(st_tensor *t, int *k, int l, const char *kind, const char *what, float *ptr,
+                          int ndim, size_t d0, size_t d1, size_t d2, size_t d3)
+{
+    st_tensor *e = &t[(*k)++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->name, sizeof e->name, "%s_%d.%s", kind, l, what);
+    e->ptr = ptr, e->ndim = ndim;
+    e->shape[0] = d0, e->shape[1] = d1, e->shape[2] = d2, e->shape[3] = d3;
+    e->numel = 1;
+    for (int i = 0; i < ndim; i++)
+        e->numel *= e->shape[i];
+    return e;
+}
+
+/* The net's tensors in file order (at most 4 per layer); returns the count. */
+static int list_net_tensors(const activ_nn_net *n, st_tensor *t)
+{
+    int k = 0;
+    for (int l = 0; l < n->nlayers; l++) {
+        const activ_nn_layer *L = &n->layers[l];
+        if (L->type == ACTIV_NN_CONV2D) {
+            const activ_nn_conv2d *c = &L->conv;
+            net_add(t, &k, l, "conv", "weight", c->w, 4, (size_t)c->oc, (size_t)c->c, (size_t)c->k, (size_t)c->k);
+            if (c->b)
+                net_add(t, &k, l, "conv", "bias", c->b, 1, (size_t)c->oc, 0, 0, 0);
+            if (c->slopes)
+                net_add(t, &k, l, "conv", "prelu_alpha", c->slopes, 1, (size_t)c->oc, 0, 0, 0);
+            if (c->beta)
+                net_add(t, &k, l, "conv", "swish_beta", c->beta, 1, 1, 0, 0, 0);
+        } else if (L->type == ACTIV_NN_DENSE) {
+            const activ_nn_dense *d = &L->dense;
+            net_add(t, &k, l, "dense", "weight", d->w, 2, (size_t)d->in, (size_t)d->out, 0, 0);
+            net_add(t, &k, l, "dense", "bias", d->b, 1, (size_t)d->out, 0, 0, 0);
+            if (d->slopes)
+                net_add(t, &k, l, "dense", "prelu_alpha", d->slopes, 1, (size_t)d->out, 0, 0, 0);
+            if (d->beta)
+                net_add(t, &k, l, "dense", "swish_beta", d->beta, 1, 1, 0, 0, 0);
+        } else if (L->type == ACTIV_NN_BATCHNORM) {
+            const activ_nn_batchnorm *b = &L->bn;
+            net_add(t, &k, l, "bn", "weight", b->gamma, 1, (size_t)b->c, 0, 0, 0);
+            net_add(t, &k, l, "bn", "bias", b->beta, 1, (size_t)b->c, 0, 0, 0);
+            net_add(t, &k, l, "bn", "running_mean", b->run_mean, 1, (size_t)b->c, 0, 0, 0);
+            net_add(t, &k, l, "bn", "running_var", b->run_var, 1, (size_t)b->c, 0, 0, 0);
+        }
+    }
+    return k;
+}
+
+activ_status activ_nn_net_save(const activ_nn_net *n, const char *path)
+{
+    if (!n || !path)
+        return ACTIV_ERR_NULL;
+    if (!n->built)
+        return ACTIV_ERR_SHAPE;
+    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)n->nlayers);
+    if (!t)
+        return ACTIV_ERR_NOMEM;
+    int nt = list_net_tensors(n, t);
+    return st_save(t, nt, "NCHW; conv weight (out, in, k, k); dense weight (in, out): y = f(x @ weight + bias)",
+                   path);
+}
+
+activ_status activ_nn_net_load(activ_nn_net *n, const char *path, char *err, size_t errlen)
+{
+    if (!n || !path)
+        return ACTIV_ERR_NULL;
+    if (!n->built)
+        return ACTIV_ERR_SHAPE;
+    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)n->nlayers);
+    if (!t)
+        return ACTIV_ERR_NOMEM;
+    int nt = list_net_tensors(n, t);
+    size_t total = 0;
+    for (int i = 0; i < nt; i++)
+        t[i].soff = total, total += t[i].numel;
+    return st_load(t, nt, total, path, err, errlen);
 }

@@ -9,19 +9,22 @@
 #include "activ_nn.h"
 #include "cli.h"
 #include "io/io.h"
+#include "train_model.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 
 static void help(void)
 {
-    printf("Usage: activ experiment vanishing|dying|centering [OPTIONS]\n\n"
+    printf("Usage: activ experiment vanishing|dying|centering|cnn [OPTIONS]\n\n"
            "  vanishing  per-layer weight-gradient norms of an 11-layer MLP (10 hidden x 64) at\n"
            "             initialisation, one 512-sample Fashion-MNIST batch, for sigmoid, tanh,\n"
            "             relu, leaky_relu, elu, swish. first/last < 1 means vanishing gradients.\n"
            "  dying      dead-unit fraction per epoch of a 784-256-256-10 MLP trained with SGD\n"
            "             (momentum 0.9) at a high learning rate: relu vs leaky_relu, prelu, elu.\n"
            "  centering  mean activation per hidden layer of a 784-256-256-256-10 MLP at\n"
-           "             initialisation and after each training epoch: relu vs elu vs tanh.\n\n"
+           "             initialisation and after each training epoch: relu vs elu vs tanh.\n"
+           "  cnn        the reference CNN with each activation: accuracy, epochs to 0.90, dead\n"
+           "             channels, mean activation (its own options: activ experiment cnn --help).\n\n"
            "Options:\n"
            "  --json FILE   where the numbers go as JSON (default experiment_NAME.json; '-' for stdout)\n"
            "  --seed N      (default 1)\n"
@@ -228,6 +231,12 @@ int cmd_experiment(int argc, char **argv)
     const char *which = NULL, *json = NULL, *data = DEFAULT_DATA;
     long seed = 1, limit = 10000, epochs = 0, threads = 0;
     float lr = 0.1f;
+    for (int i = 1; i < argc; i++) { /* 'cnn' has its own options: tools/activ/experiment_cnn.c */
+        if (!strcmp(argv[i], "cnn"))
+            return experiment_cnn(argc, argv);
+        if (argv[i][0] == '-' && strcmp(argv[i], "-h") && strcmp(argv[i], "--help"))
+            i++; /* skip the option's value */
+    }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -264,7 +273,7 @@ int cmd_experiment(int argc, char **argv)
             return cli_usage("experiment", "--threads wants a positive integer, not '%s'", v);
     }
     if (!which)
-        return cli_usage("experiment", "which experiment? vanishing, dying or centering");
+        return cli_usage("experiment", "which experiment? vanishing, dying, centering or cnn");
     int id = -1;
     for (int k = 0; k < 3; k++)
         if (!strcmp(which, names[k]))

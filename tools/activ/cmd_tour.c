@@ -6,6 +6,8 @@
  *   4. the comparison table, every column measured
  *   5. the plots, written to files
  *   6. a short Fashion-MNIST training run: dead ReLUs and per-layer gradient norms
+ *   7. vanishing gradients, measured
+ *   8. a convolutional network with BatchNorm and Dropout, from a layer spec (2 epochs, a slice)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "io/io.h"
 #ifdef ACTIV_HAVE_NN
 #include "activ_nn.h"
+#include "train_model.h"
 #endif
 
 static int bold;
@@ -235,6 +238,20 @@ int cmd_tour(int argc, char **argv)
         char *ev[] = {"experiment", "vanishing", "--json", ej};
         snprintf(line, sizeof line, "experiment vanishing --json %.300s", ej);
         if ((rc = run(cmd_experiment, line, 4, ev)) != CLI_OK)
+            return rc;
+        step(8, "ReLU in a convolutional network, with BatchNorm and Dropout",
+             "The seed: ReLU is \"extensively used in convolutional neural networks for image\n"
+             "classification\", with \"dropout, batch normalization, and more\". The reference CNN,\n"
+             "described by a layer spec, 2 epochs on a 3,000-image slice (the full run: README).");
+        char *cav[16] = {"train", "--model", ACTIV_REFERENCE_CNN, "--epochs", "2", "--limit", "3000", "--seed", "1"};
+        int cac = 9;
+        if (data) {
+            cav[cac++] = "--data";
+            cav[cac++] = (char *)data;
+        }
+        snprintf(line, sizeof line, "train --model %s --epochs 2 --limit 3000 --seed 1%s%.300s", ACTIV_REFERENCE_CNN,
+                 data ? " --data " : "", data ? data : "");
+        if ((rc = run(cmd_train, line, cac, cav)) != CLI_OK)
             return rc;
     }
 #endif

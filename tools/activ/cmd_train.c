@@ -8,6 +8,7 @@
 #include "activ_nn.h"
 #include "cli.h"
 #include "io/io.h"
+#include "train_model.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
 
@@ -31,9 +32,13 @@ static void help(void)
            "  --save FILE        weights as safetensors after training\n"
            "  --report FILE      per-epoch numbers as JSON\n"
            "  --quiet            no progress bar\n"
+           "  --model SPEC       a layer spec instead of an MLP, e.g. the reference CNN\n"
+           "                     " ACTIV_REFERENCE_CNN "\n"
+           "                     (grammar: man activ; with it: --conv-algo auto|batched|per-sample)\n"
            "  -h, --help\n\n"
            "Example:\n"
-           "  activ train --activation relu --hidden 256,128 --epochs 10 --threads 2 --report r.json\n");
+           "  activ train --activation relu --hidden 256,128 --epochs 10 --threads 2 --report r.json\n"
+           "  activ train --model " ACTIV_REFERENCE_CNN " --epochs 15\n");
 }
 
 typedef struct {
@@ -100,6 +105,13 @@ int cmd_train(int argc, char **argv)
     long epochs = 10, batch = 128, seed = 1, threads = 0, limit = 0;
     float lr = 1e-3f;
     activ_nn_optim_kind okind = ACTIV_NN_ADAM;
+    int has_model = 0, wants_help = 0;
+    for (int i = 1; i < argc; i++) {
+        has_model |= !strcmp(argv[i], "--model");
+        wants_help |= !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help");
+    }
+    if (has_model && !wants_help)
+        return cmd_train_model(argc, argv); /* a layer spec: tools/activ/train_model.c */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

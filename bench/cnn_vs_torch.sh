@@ -1,0 +1,51 @@
+#!/bin/sh
+# The reference CNN of issue 14 (conv32k3-bn-relu-pool2,conv64k3-bn-relu-pool2,flatten,
+# dense128-relu-dropout0.3,dense10; Adam 1e-3, batch 128) on Fashion-MNIST: activ train
+# --model, then the same network in PyTorch (bench/train_cnn_torch.py), same data, batch,
+# optimiser and thread count, back to back, ROUNDS times (alternating, so that load from
+# other processes hits both). Prints samples/s of each training pass and the ratio.
+# Target (issue 14): activ >= 1.5x PyTorch CPU.
+#
+# Usage: bench/cnn_vs_torch.sh [ACTIV_BINARY]
+#   env: EPOCHS (1), LIMIT (training samples, 20000), ROUNDS (2), THREADS (2), DATA, PYTHON
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+ACTIV=${1:-$here/../build/activ}
+EPOCHS=${EPOCHS:-1}
+LIMIT=${LIMIT:-20000}
+ROUNDS=${ROUNDS:-2}
+THREADS=${THREADS:-2}
+DATA=${DATA:-/usr/share/datasets/fashion-mnist}
+PYTHON=${PYTHON:-/usr/bin/python3}
+SPEC="conv32k3-bn-relu-pool2,conv64k3-bn-relu-pool2,flatten,dense128-relu-dropout0.3,dense10"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+[ -x "$ACTIV" ] || { echo "cnn_vs_torch: no activ binary at $ACTIV (build first)" >&2; exit 1; }
+"$PYTHON" -c 'import torch' 2>/dev/null || { echo "cnn_vs_torch: PyTorch is not installed (Debian python3-torch)" >&2; exit 1; }
+echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; threads $THREADS"
+echo "model: $SPEC; $LIMIT training samples, $EPOCHS epoch(s) per run, batch 128, Adam 1e-3"
+r=1
+while [ $r -le "$ROUNDS" ]; do
+    "$ACTIV" train --model "$SPEC" --epochs "$EPOCHS" --limit "$LIMIT" --batch 128 --lr 1e-3 --optimizer adam \
+        --seed 1 --threads "$THREADS" --data "$DATA" --quiet --report "$out/activ$r.json" > /dev/null
+    OMP_NUM_THREADS=$THREADS PYTHONPATH=$here "$PYTHON" "$here/train_cnn_torch.py" --data "$DATA" --epochs "$EPOCHS" \
+        --limit "$LIMIT" --threads "$THREADS" > "$out/torch$r.json" 2>/dev/null
+    r=$((r + 1))
+done
+
+"$PYTHON" - "$out" "$ROUNDS" <<'PY'
+import json, sys
+d, rounds = sys.argv[1], int(sys.argv[2])
+print("%-6s %14s %14s %8s %10s %10s" % ("round", "activ samp/s", "torch samp/s", "ratio", "activ acc", "torch acc"))
+ra, rt = [], []
+for r in range(1, rounds + 1):
+    a = json.load(open("%s/activ%d.json" % (d, r)))
+    t = json.load(open("%s/torch%d.json" % (d, r)))
+    ra.append(a["mean_samples_per_s"]); rt.append(t["mean_samples_per_s"])
+    print("%-6d %14.0f %14.0f %7.2fx %10.4f %10.4f" % (r, ra[-1], rt[-1], ra[-1] / rt[-1],
+          a["final_test_accuracy"], t["final_test_accuracy"]))
+    ver = t["torch"]
+print("mean   %14.0f %14.0f %7.2fx   (PyTorch %s; target >= 1.5x)" % (sum(ra) / rounds, sum(rt) / rounds,
+      (sum(ra) / rounds) / (sum(rt) / rounds), ver))
+PY

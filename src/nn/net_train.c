@@ -1,0 +1,214 @@
+/* net_train.c - epochs and evaluation for activ_nn_net (the loop of train.c, with per-channel
+ * activity for conv and BatchNorm layers). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nn_internal.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The activation, its alpha and the units (channels) and positions per unit of a layer with
+ * an activation; 0 if it has none. */
+static int act_layer(const activ_nn_layer *L, int *act, int *units, size_t *inner)
+{
+    int a = ACTIV_NN_LINEAR;
+    if (L->type == ACTIV_NN_CONV2D)
+        a = L->conv.act;
+    else if (L->type == ACTIV_NN_DENSE)
+        a = L->dense.act;
+    else if (L->type == ACTIV_NN_BATCHNORM)
+        a = L->bn.act;
+    if (a == ACTIV_NN_LINEAR)
+        return 0;
+    *act = a;
+    *units = L->oc;
+    *inner = (size_t)L->oh * L->ow;
+    return 1;
+}
+
+/* Active: z > 0 (sigmoid without a stored z: y > 1/2; the other kinds keep the sign). */
+static void activity(const activ_nn_layer *L, int act, int units, size_t inner, int B, uint8_t *ever,
+                     double *nactive, double *sum)
+{
+    const float *src = L->z ? L->z : L->y;
+    const float thr = (!L->z && act == ACTIV_SIGMOID) ? 0.5f : 0.0f;
+    long cnt = 0;
+    double s = 0;
+    for (int b = 0; b < B; b++)
+        for (int u = 0; u < units; u++) {
+            const size_t o = ((size_t)b * units + u) * inner;
+            const float *a = src + o, *y = L->y + o;
+            int c = 0;
+            float rs = 0;
+            for (size_t i = 0; i < inner; i++) {
+                c += a[i] > thr;
+                rs += y[i];
+            }
+            ever[u] |= c > 0;
+            cnt += c;
+            s += rs;
+        }
+    *nactive += (double)cnt;
+    *sum += s;
+}
+
+activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const activ_nn_dataset *d,
+                                      int batch, activ_nn_rng *rng, activ_nn_net_epoch_stats *st,
+                                      activ_nn_progress_fn progress, void *ctx)
+{
+    if (!n || !o || !d || !rng)
+        return ACTIV_ERR_NULL;
+    const int C = activ_nn_net_output_dim(n), dim = d->dim;
+    if (!n->built || batch < 1 || d->n < 1 || dim != activ_nn_net_input_dim(n) ||
+        o->n != n->nparams || d->classes > C)
+        return ACTIV_ERR_SHAPE;
+    activ_status s = activ_nn_net_reserve(n, batch);
+    if (s != ACTIV_OK)
+        return s;
+    const int NL = n->nlayers;
+    size_t units = 0;
+    for (int l = 0; l < NL; l++)
+        units += (size_t)n->layers[l].oc;
+    int *idx = malloc((size_t)d->n * sizeof(int));
+    float *xb = malloc((size_t)batch * dim * sizeof(float));
+    uint8_t *yb = malloc((size_t)batch);
+    uint8_t *ever = calloc(units, 1);
+    double *nact = calloc(3 * (size_t)NL, sizeof(double)), *asum = nact + NL, *gn = nact + 2 * NL;
+    if (!idx || !xb || !yb || !ever || !nact) {
+        s = ACTIV_ERR_NOMEM;
+        goto done;
+    }
+    for (int i = 0; i < d->n; i++)
+        idx[i] = i;
+    activ_nn_rng_shuffle(rng, idx, (size_t)d->n);
+    const int was = n->training;
+    n->training = 1;
+    double t0 = now_s(), loss_sum = 0;
+    long correct = 0, steps = 0, seen = 0;
+    for (int start = 0; start < d->n; start += batch) {
+        int B = d->n - start < batch ? d->n - start : batch;
+        if (B < 2 && d->n >= 2) /* a batch of one has no batch statistics: drop it */
+            break;
+        for (int r = 0; r < B; r++) {
+            memcpy(xb + (size_t)r * dim, d->x + (size_t)idx[start + r] * dim, (size_t)dim * sizeof(float));
+            yb[r] = d->labels[idx[start + r]];
+        }
+        float *logits;
+        double loss;
+        int ok;
+        if ((s = activ_nn_net_forward(n, xb, B, &logits)) != ACTIV_OK ||
+            (s = activ_nn_softmax_xent(logits, yb, B, C, n->dbuf[0], &loss, &ok)) != ACTIV_OK)
+            break;
+        if (st) {
+            size_t u = 0;
+            for (int l = 0; l < NL; l++) {
+                int act, nu;
+                size_t inner;
+                if (act_layer(&n->layers[l], &act, &nu, &inner))
+                    activity(&n->layers[l], act, nu, inner, B, ever + u, &nact[l], &asum[l]);
+                u += (size_t)n->layers[l].oc;
+            }
+        }
+        if ((s = activ_nn_net_backward(n, xb, n->dbuf[0], B)) != ACTIV_OK)
+            break;
+        if (st)
+            for (int l = 0; l < NL; l++) {
+                const activ_nn_layer *L = &n->layers[l];
+                const float *dw = L->type == ACTIV_NN_CONV2D ? L->conv.dw : L->type == ACTIV_NN_DENSE ? L->dense.dw : NULL;
+                size_t nw = L->type == ACTIV_NN_CONV2D ? (size_t)L->conv.oc * L->conv.c * L->conv.k * L->conv.k
+                                                       : (size_t)L->dense.in * L->dense.out;
+                if (dw) {
+                    double ss = 0;
+                    for (size_t i = 0; i < nw; i++)
+                        ss += (double)dw[i] * dw[i];
+                    gn[l] += sqrt(ss);
+                }
+            }
+        if ((s = activ_nn_optim_step(o, n->params, n->grads)) != ACTIV_OK)
+            break;
+        loss_sum += loss * B;
+        correct += ok;
+        seen += B;
+        steps++;
+        if (progress)
+            progress(ctx, (size_t)(start + B), (size_t)d->n, loss);
+    }
+    n->training = was;
+    if (s != ACTIV_OK)
+        goto done;
+    double secs = now_s() - t0;
+    if (st) {
+        memset(st, 0, sizeof *st);
+        st->loss = seen ? loss_sum / seen : 0;
+        st->train_accuracy = seen ? (double)correct / seen : 0;
+        st->seconds = secs;
+        st->samples_per_s = secs > 0 ? seen / secs : 0;
+        st->nlayers = NL;
+        size_t u = 0;
+        for (int l = 0; l < NL; l++) {
+            int act, nu;
+            size_t inner;
+            if (act_layer(&n->layers[l], &act, &nu, &inner)) {
+                long dead = 0;
+                for (int j = 0; j < nu; j++)
+                    dead += !ever[u + j];
+                const double cells = (double)seen * nu * inner;
+                st->layer[l].dead_fraction = (double)dead / nu;
+                st->layer[l].sparsity = cells > 0 ? 1.0 - nact[l] / cells : 0;
+                st->layer[l].mean_act = cells > 0 ? asum[l] / cells : 0;
+            }
+            st->layer[l].grad_norm = steps ? gn[l] / steps : 0;
+            u += (size_t)n->layers[l].oc;
+        }
+    }
+done:
+    free(idx);
+    free(xb);
+    free(yb);
+    free(ever);
+    free(nact);
+    return s;
+}
+
+activ_status activ_nn_net_evaluate(activ_nn_net *n, const activ_nn_dataset *d, int batch,
+                                   double *loss, double *accuracy)
+{
+    if (!n || !d)
+        return ACTIV_ERR_NULL;
+    const int C = activ_nn_net_output_dim(n);
+    if (!n->built || batch < 1 || d->n < 1 || d->dim != activ_nn_net_input_dim(n) || d->classes > C)
+        return ACTIV_ERR_SHAPE;
+    activ_status s = activ_nn_net_reserve(n, batch);
+    if (s != ACTIV_OK)
+        return s;
+    const int was = n->training;
+    n->training = 0;
+    double lsum = 0;
+    long correct = 0;
+    for (int start = 0; start < d->n && s == ACTIV_OK; start += batch) {
+        const int B = d->n - start < batch ? d->n - start : batch;
+        float *logits;
+        double l;
+        int ok;
+        s = activ_nn_net_forward(n, d->x + (size_t)start * d->dim, B, &logits);
+        if (s == ACTIV_OK)
+            s = activ_nn_softmax_xent(logits, d->labels + start, B, C, NULL, &l, &ok);
+        if (s == ACTIV_OK)
+            lsum += l * B, correct += ok;
+    }
+    n->training = was;
+    if (s != ACTIV_OK)
+        return s;
+    if (loss)
+        *loss = lsum / d->n;
+    if (accuracy)
+        *accuracy = (double)correct / d->n;
+    return ACTIV_OK;
+}

@@ -1,0 +1,238 @@
+/* experiment_cnn.c - 'activ experiment cnn': the reference CNN (two conv blocks with
+ * BatchNorm and max pooling, Dense 128 with Dropout, Dense 10) trained with each activation
+ * in turn; per activation: final test accuracy, epochs to 0.90, dead-unit fraction per conv
+ * block and mean activation. The seed's ReLU claims, on the seed's kind of network. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "activ_nn.h"
+#include "cli.h"
+#include "io/io.h"
+#include "train_model.h"
+
+#define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
+#define MAX_ACT 16
+
+static void help(void)
+{
+    printf("Usage: activ experiment cnn [OPTIONS]\n\n"
+           "Trains the reference CNN with each activation (relu, leaky_relu, elu, swish, gelu when\n"
+           "this libactiv has it, sigmoid) in every hidden layer:\n"
+           "  conv32k3-bn-ACT-pool2,conv64k3-bn-ACT-pool2,flatten,dense128-ACT-dropout0.3,dense10\n"
+           "Adam 1e-3, batch 128, the same seed for all. Prints final test accuracy, the first epoch\n"
+           "whose test accuracy reaches 0.90, the dead-unit (channel) fraction of each conv block's\n"
+           "activation in the last epoch and the mean activation of each hidden layer.\n\n"
+           "Options:\n"
+           "  --epochs N          (default 5)\n"
+           "  --limit N           training samples (default all 60000)\n"
+           "  --activations LIST  comma-separated subset, e.g. relu,sigmoid\n"
+           "  --threads N         threads for libactiv and OpenBLAS\n"
+           "  --seed N            (default 1)\n"
+           "  --data DIR          IDX files (default " DEFAULT_DATA ")\n"
+           "  --json FILE         the numbers as JSON (default experiment_cnn.json; '-' for stdout)\n\n"
+           "Examples:\n"
+           "  activ experiment cnn --epochs 15 --threads 2\n"
+           "  activ experiment cnn --epochs 2 --limit 10000 --activations relu,sigmoid\n");
+}
+
+typedef struct {
+    char name[32];
+    int ok;
+    double final_acc, best_acc;
+    int epochs_to_90;
+    double dead[2], mean_conv[2], mean_dense, seconds;
+    double curve[1000];
+} result;
+
+int experiment_cnn(int argc, char **argv)
+{
+    static const char *const opts[] = {"--epochs", "--limit", "--activations", "--threads", "--seed",
+                                       "--data", "--json", "--help"};
+    const char *data = DEFAULT_DATA, *json = "experiment_cnn.json", *list = NULL;
+    long epochs = 5, limit = 0, threads = 0, seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "cnn"))
+            continue;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help();
+            return CLI_OK;
+        }
+        int known = 0;
+        for (size_t k = 0; k < sizeof opts / sizeof *opts; k++)
+            known |= !strcmp(a, opts[k]);
+        if (!known)
+            return cli_unknown_option("experiment", a, opts, sizeof opts / sizeof *opts);
+        if (i + 1 >= argc)
+            return cli_usage("experiment", "option '%s' needs a value", a);
+        const char *v = argv[++i];
+        if (!strcmp(a, "--epochs")) {
+            if (cli_parse_long(v, &epochs) || epochs < 1 || epochs > 1000)
+                return cli_usage("experiment", "--epochs wants an integer from 1 to 1000, not '%s'", v);
+        } else if (!strcmp(a, "--limit")) {
+            if (cli_parse_long(v, &limit) || limit < 2)
+                return cli_usage("experiment", "--limit wants an integer >= 2, not '%s'", v);
+        } else if (!strcmp(a, "--threads")) {
+            if (cli_parse_long(v, &threads) || threads < 1 || threads > 1024)
+                return cli_usage("experiment", "--threads wants a positive integer, not '%s'", v);
+        } else if (!strcmp(a, "--seed")) {
+            if (cli_parse_long(v, &seed) || seed < 0)
+                return cli_usage("experiment", "--seed wants a non-negative integer, not '%s'", v);
+        } else if (!strcmp(a, "--activations"))
+            list = v;
+        else if (!strcmp(a, "--data"))
+            data = v;
+        else if (!strcmp(a, "--json"))
+            json = v;
+    }
+    /* the activations: the list, gelu only where this libactiv knows the name */
+    const char *wanted[MAX_ACT];
+    int nw = 0;
+    char listbuf[256];
+    if (list) {
+        snprintf(listbuf, sizeof listbuf, "%s", list);
+        for (char *t = strtok(listbuf, ","); t && nw < MAX_ACT; t = strtok(NULL, ","))
+            wanted[nw++] = t;
+    } else {
+        static const char *const def[] = {"relu", "leaky_relu", "elu", "swish", "gelu", "sigmoid"};
+        for (size_t k = 0; k < sizeof def / sizeof *def; k++)
+            wanted[nw++] = def[k];
+    }
+    const char *acts[MAX_ACT];
+    int na = 0;
+    for (int k = 0; k < nw; k++) {
+        activ_kind kind;
+        if (activ_kind_from_name(wanted[k], &kind) != ACTIV_OK) {
+            if (list)
+                return cli_parse_kind("experiment", wanted[k], &kind);
+            cli_info("experiment cnn: this libactiv has no '%s'; skipped", wanted[k]);
+            continue;
+        }
+        if (kind == ACTIV_PRELU)
+            return cli_usage("experiment", "prelu cannot follow BatchNorm here (learned slopes); choose another");
+        acts[na++] = wanted[k];
+    }
+    if (threads > 0 && activ_nn_set_num_threads((int)threads) != ACTIV_OK)
+        return cli_error("cannot set %ld threads", threads);
+    char err[1024] = "";
+    activ_nn_dataset tr, te;
+    activ_status s = activ_nn_mnist_load(data, &tr, &te, err, sizeof err);
+    if (s != ACTIV_OK)
+        return cli_error("%s", err[0] ? err : activ_status_str(s));
+    if (limit > 0 && limit < tr.n)
+        tr.n = (int)limit;
+    result *res = calloc((size_t)na, sizeof *res);
+    if (!res) {
+        activ_nn_dataset_free(&tr);
+        activ_nn_dataset_free(&te);
+        return cli_error("out of memory");
+    }
+    printf("experiment cnn: conv32k3-bn-ACT-pool2,conv64k3-bn-ACT-pool2,flatten,dense128-ACT-dropout0.3,dense10\n"
+           "Fashion-MNIST, %d training / %d test samples, %ld epochs, Adam 1e-3, batch 128, seed %ld\n\n",
+           tr.n, te.n, epochs, seed);
+    int rc = CLI_OK;
+    for (int k = 0; k < na && rc == CLI_OK; k++) {
+        result *r = &res[k];
+        snprintf(r->name, sizeof r->name, "%s", acts[k]);
+        char spec[256];
+        snprintf(spec, sizeof spec, "conv32k3-bn-%s-pool2,conv64k3-bn-%s-pool2,flatten,dense128-%s-dropout0.3,dense10",
+                 acts[k], acts[k], acts[k]);
+        activ_nn_net n;
+        activ_nn_optim o = {0};
+        s = tm_build(&n, spec, tr.dim, (uint64_t)seed, 0, err, sizeof err);
+        if (s == ACTIV_OK)
+            s = activ_nn_optim_init(&o, ACTIV_NN_ADAM, n.nparams, 1e-3f);
+        activ_nn_rng rng;
+        activ_nn_rng_seed(&rng, (uint64_t)seed ^ 0x5eedULL);
+        activ_nn_net_epoch_stats st;
+        r->epochs_to_90 = -1;
+        for (int e = 1; e <= epochs && s == ACTIV_OK; e++) {
+            s = activ_nn_net_train_epoch(&n, &o, &tr, 128, &rng, &st, NULL, NULL);
+            if (s == ACTIV_OK)
+                s = activ_nn_net_evaluate(&n, &te, 500, NULL, &r->final_acc);
+            if (s != ACTIV_OK)
+                break;
+            r->seconds += st.seconds;
+            r->curve[e - 1] = r->final_acc;
+            if (r->final_acc > r->best_acc)
+                r->best_acc = r->final_acc;
+            if (r->epochs_to_90 < 0 && r->final_acc >= 0.90)
+                r->epochs_to_90 = e;
+            fprintf(stderr, "activ: experiment cnn: %s epoch %d/%ld: test accuracy %.4f\n", acts[k], e, epochs,
+                    r->final_acc);
+        }
+        if (s != ACTIV_OK) {
+            rc = cli_error("experiment cnn (%s): %s", acts[k], err[0] ? err : activ_status_str(s));
+        } else {
+            /* the layers with an activation, in order: conv block 1, conv block 2, dense */
+            int seen = 0;
+            for (int l = 0; l < n.nlayers; l++) {
+                if (tm_layer_act(&n.layers[l]) == ACTIV_NN_LINEAR)
+                    continue;
+                if (seen < 2) {
+                    r->dead[seen] = st.layer[l].dead_fraction;
+                    r->mean_conv[seen] = st.layer[l].mean_act;
+                } else
+                    r->mean_dense = st.layer[l].mean_act;
+                seen++;
+            }
+            r->ok = 1;
+        }
+        activ_nn_optim_free(&o);
+        activ_nn_net_free(&n);
+    }
+    if (rc == CLI_OK) {
+        FILE *out = json && !strcmp(json, "-") ? stderr : stdout;
+        fprintf(out, "%-11s %9s %9s %10s %10s %10s %10s %10s %8s\n", "activation", "test_acc", "ep>=0.90",
+                "dead_c1", "dead_c2", "mean_c1", "mean_c2", "mean_d", "train_s");
+        for (int k = 0; k < na; k++) {
+            const result *r = &res[k];
+            char ep[16];
+            if (r->epochs_to_90 > 0)
+                snprintf(ep, sizeof ep, "%d", r->epochs_to_90);
+            else
+                snprintf(ep, sizeof ep, "-");
+            fprintf(out, "%-11s %9.4f %9s %10.3f %10.3f %+10.4f %+10.4f %+10.4f %8.1f\n", r->name, r->final_acc, ep,
+                    r->dead[0], r->dead[1], r->mean_conv[0], r->mean_conv[1], r->mean_dense, r->seconds);
+        }
+        fprintf(out, "ep>=0.90: first epoch with test accuracy >= 0.90 ('-': not within %ld epochs). dead_cN:\n"
+                     "fraction of conv block N's channels never > 0 (sigmoid: > 1/2) in the last epoch. mean_*:\n"
+                     "mean activation of conv block 1, 2 and dense128 in the last epoch.\n", epochs);
+        /* JSON */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *js = open_memstream(&buf, &len);
+        if (!js)
+            rc = cli_error("out of memory");
+        else {
+            fprintf(js, "{\"experiment\": \"cnn\", \"epochs\": %ld, \"train_samples\": %d, \"test_samples\": %d, "
+                        "\"seed\": %ld, \"threads\": %ld, \"results\": [", epochs, tr.n, te.n, seed, threads);
+            for (int k = 0; k < na; k++) {
+                const result *r = &res[k];
+                fprintf(js, "%s\n  {\"activation\": \"%s\", \"final_test_accuracy\": %.6f, \"best_test_accuracy\": %.6f, "
+                            "\"epochs_to_0.90\": %d, \"dead_fraction_conv\": [%.6f, %.6f], "
+                            "\"mean_activation\": {\"conv1\": %.6f, \"conv2\": %.6f, \"dense\": %.6f}, "
+                            "\"train_seconds\": %.2f, \"test_accuracy_per_epoch\": [",
+                        k ? "," : "", r->name, r->final_acc, r->best_acc, r->epochs_to_90, r->dead[0], r->dead[1],
+                        r->mean_conv[0], r->mean_conv[1], r->mean_dense, r->seconds);
+                for (int e = 0; e < epochs; e++)
+                    fprintf(js, "%s%.4f", e ? ", " : "", r->curve[e]);
+                fprintf(js, "]}");
+            }
+            fprintf(js, "\n]}\n");
+            fclose(js);
+            if (!strcmp(json, "-"))
+                fwrite(buf, 1, len, stdout);
+            else if (activ_write_file_atomic(json, buf, len) != ACTIV_OK)
+                rc = cli_error("cannot write '%s'", json);
+            else
+                cli_info("wrote %s", json);
+            free(buf);
+        }
+    }
+    free(res);
+    activ_nn_dataset_free(&tr);
+    activ_nn_dataset_free(&te);
+    return rc;
+}
