@@ -44,7 +44,9 @@ typedef struct {
 } sextra;
 static const sextra extra_cases[] = {
     {ACTIV_LEAKY_RELU, "alpha", 0.2f}, {ACTIV_ELU, "alpha", 0.5f}, {ACTIV_SWISH, "beta", 1.7f},
-    {ACTIV_SWISH, "beta", -0.5f},
+    {ACTIV_SWISH, "beta", -0.5f}, {ACTIV_HARDTANH, "max_val", 2.5f},
+    {ACTIV_HARDSIGMOID, "alpha", 0.2f}, /* ONNX's default slope */
+    {ACTIV_THRESHOLDED_RELU, "alpha", 0.5f}, {ACTIV_CELU, "alpha", 0.5f},
 };
 #define NCASE_ALL (ACTIV_KIND_COUNT + sizeof extra_cases / sizeof extra_cases[0])
 
