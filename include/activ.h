@@ -24,7 +24,7 @@
  *   hardsigmoid f(x) = min(max(0, u), 1), u = a*x + b f'(x) = a if 0 < u < 1 else 0
  *               (a = alpha = 1/6, b = beta = 1/2: PyTorch's relu6(x + 3)/6; ONNX's
  *               HardSigmoid is alpha 0.2. The default alpha, the float nearest 1/6, means
- *               exactly x/6: u = x/6 + b)
+ *               1/6 itself: u = x/6 + b, not 0.16666667f*x + b)
  *   hardswish   f(x) = x * relu6(x + 3) / 6          f'(x) = 0 if x < -3, x/3 + 1/2 if
  *                                                    -3 <= x <= 3, 1 if x > 3
  *   softsign    f(x) = x / (1 + |x|)                 f'(x) = 1 / (1 + |x|)^2
@@ -164,8 +164,8 @@ typedef enum activ_kind {
     ACTIV_KIND_COUNT = 16
 } activ_kind;
 
-/* The CLI name of a kind ("relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh"),
- * or NULL for an unknown kind. */
+/* The CLI name of a kind: the enum's name in lower case ("relu", "leaky_relu", ...,
+ * "thresholded_relu", "selu", "celu"), or NULL for an unknown kind. */
 ACTIV_API const char *activ_kind_name(activ_kind kind);
 /* Parses a name (also "silu" for swish, case-sensitive). Returns ACTIV_ERR_KIND if unknown. */
 ACTIV_API activ_status activ_kind_from_name(const char *name, activ_kind *kind);
@@ -204,8 +204,8 @@ ACTIV_API activ_status activ_backward(activ_kind kind, const activ_params *p, co
                                       const float *dy, float *dx, size_t n, float *dparam);
 
 /* dx[i] = dy[i] * g(y[i]) where y = f(x) (see the table above).  y, dy, dx are (n).
- * Returns ACTIV_ERR_UNSUPPORTED for prelu and swish, ACTIV_ERR_PARAM for leaky_relu with
- * a <= 0 or elu with a < 0; otherwise as activ_backward. */
+ * Returns ACTIV_ERR_UNSUPPORTED for prelu, swish and hardswish, ACTIV_ERR_PARAM where the
+ * table needs a range (leaky_relu a <= 0, elu a < 0, ...); otherwise as activ_backward. */
 ACTIV_API activ_status activ_backward_from_output(activ_kind kind, const activ_params *p,
                                                   const float *y, const float *dy, float *dx,
                                                   size_t n);
