@@ -84,9 +84,12 @@
  *
  * Arguments
  *   n = 0 is a valid empty tensor: the call does nothing and returns ACTIV_OK (pointers may
- *   then be NULL; a requested da is zeroed, db is set to 0).
+ *   then be NULL; a requested da is zeroed, db is set to 0). Every other argument (kind,
+ *   parameters, prelu shape and slopes, da/db overlap) is checked first, for n = 0 too:
+ *   nothing is written unless the whole call is valid.
  *   y may be exactly x (in place) and dx may be exactly dy or x. Partial overlap of an output
- *   with an input is ACTIV_ERR_OVERLAP. Pointers need only float alignment.
+ *   with an input, prelu slopes overlapping an output or da, is ACTIV_ERR_OVERLAP. Pointers
+ *   need float alignment (a misaligned one is ACTIV_ERR_PARAM).
  *   Parameters (every field a kind reads, prelu slopes) must be finite (ACTIV_ERR_PARAM
  *   otherwise), and in the ranges the math table says.
  * ---------------------------------------------------------------------------------------
