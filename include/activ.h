@@ -67,7 +67,8 @@
  *           element adds 0 to da_c; elu'(0) = a (the x <= 0 branch). -0 and +0 agree.
  *           relu6 and hardtanh: 0 at both bounds (PyTorch's hardtanh_backward); hardsigmoid:
  *           0 at u = 0 and u = 1 (x = +-3); hardswish: -1/2 at x = -3 and 3/2 at x = 3
- *           (PyTorch's hardswish_backward takes the middle branch on both); relu2'(0) = 0;
+ *           (PyTorch's hardswish_backward formula, as its CUDA and scalar CPU code compute
+ *           it; its vectorised CPU loop gives 1 at x = 3); relu2'(0) = 0;
  *           thresholded_relu'(a) = 0; selu'(0) = g*a and celu'(0) = 1 (the x <= 0 branch).
  *   more    relu6(-0) = hardtanh(-0) = -0 (clamps keep x); relu2(x <= 0) = +0;
  *           thresholded_relu(x <= a) = +0; hardswish(x <= -3) = -0 (PyTorch's x * 0), and
