@@ -182,7 +182,78 @@ static void long_double_spots(void) {
     }
 }
 
+/* the header's rules for the issue 11 kinds, at their defaults (activ_ref_*_p) */
+static double fp(activ_kind k, float x) {
+    activ_params p = activ_default_params(k);
+    return activ_ref_forward_p(k, x, &p);
+}
+static double dp(activ_kind k, float x) {
+    activ_params p = activ_default_params(k);
+    return activ_ref_derivative_p(k, x, &p);
+}
+static double gp(activ_kind k, float y) {
+    activ_params p = activ_default_params(k);
+    return activ_ref_derivative_from_output_p(k, y, &p);
+}
+static void newer_kinds(void) {
+    const double inf = INFINITY;
+    CHECK_D(fp(ACTIV_RELU6, -0.0f), -0.0, "relu6(-0)");
+    CHECK_D(fp(ACTIV_RELU6, INFINITY), 6.0, "relu6(inf)");
+    CHECK(isnan(fp(ACTIV_RELU6, NAN)), "relu6(NaN)");
+    CHECK_D(dp(ACTIV_RELU6, 0.0f), 0.0, "relu6'(0)");
+    CHECK_D(dp(ACTIV_RELU6, 6.0f), 0.0, "relu6'(6)");
+    CHECK(isnan(dp(ACTIV_RELU6, NAN)), "relu6'(NaN)");
+    CHECK_D(fp(ACTIV_HARDTANH, -0.0f), -0.0, "hardtanh(-0)");
+    CHECK_D(fp(ACTIV_HARDTANH, -INFINITY), -1.0, "hardtanh(-inf)");
+    CHECK_D(dp(ACTIV_HARDTANH, 1.0f), 0.0, "hardtanh'(1)");
+    CHECK_D(dp(ACTIV_HARDTANH, -1.0f), 0.0, "hardtanh'(-1)");
+    CHECK_D(gp(ACTIV_HARDTANH, 0.5f), 1.0, "hardtanh g(0.5)");
+    CHECK_D(fp(ACTIV_HARDSIGMOID, -3.0f), 0.0, "hardsigmoid(-3)");
+    CHECK_D(fp(ACTIV_HARDSIGMOID, 3.0f), 1.0, "hardsigmoid(3)");
+    CHECK_D(fp(ACTIV_HARDSIGMOID, 1.5f), 0.75, "hardsigmoid(1.5)");
+    CHECK_D(dp(ACTIV_HARDSIGMOID, -3.0f), 0.0, "hardsigmoid'(-3)");
+    CHECK_D(dp(ACTIV_HARDSIGMOID, 3.0f), 0.0, "hardsigmoid'(3)");
+    CHECK_D(dp(ACTIV_HARDSIGMOID, 0.0f), 1.0 / 6.0, "hardsigmoid'(0)");
+    CHECK_D(fp(ACTIV_HARDSWISH, -3.0f), -0.0, "hardswish(-3)");
+    CHECK_D(fp(ACTIV_HARDSWISH, -INFINITY), -0.0, "hardswish(-inf)");
+    CHECK_D(fp(ACTIV_HARDSWISH, INFINITY), inf, "hardswish(inf)");
+    CHECK_D(fp(ACTIV_HARDSWISH, -0.0f), -0.0, "hardswish(-0)");
+    CHECK_D(fp(ACTIV_HARDSWISH, 1.5f), 1.125, "hardswish(1.5)");
+    CHECK_D(dp(ACTIV_HARDSWISH, -3.0f), -0.5, "hardswish'(-3)");
+    CHECK_D(dp(ACTIV_HARDSWISH, 3.0f), 1.5, "hardswish'(3)");
+    CHECK_D(dp(ACTIV_HARDSWISH, -4.0f), 0.0, "hardswish'(-4)");
+    CHECK_D(fp(ACTIV_SOFTSIGN, INFINITY), 1.0, "softsign(inf)");
+    CHECK_D(fp(ACTIV_SOFTSIGN, -INFINITY), -1.0, "softsign(-inf)");
+    CHECK_D(fp(ACTIV_SOFTSIGN, -0.0f), -0.0, "softsign(-0)");
+    CHECK_D(fp(ACTIV_SOFTSIGN, 3.0f), 0.75, "softsign(3)");
+    CHECK_D(dp(ACTIV_SOFTSIGN, 3.0f), 1.0 / 16, "softsign'(3)");
+    CHECK_D(gp(ACTIV_SOFTSIGN, 0.75f), 1.0 / 16, "softsign g(0.75)");
+    CHECK_D(fp(ACTIV_RELU2, -0.0f), 0.0, "relu2(-0) = +0");
+    CHECK_D(fp(ACTIV_RELU2, 3.0f), 9.0, "relu2(3)");
+    CHECK_D(dp(ACTIV_RELU2, 3.0f), 6.0, "relu2'(3)");
+    CHECK_D(gp(ACTIV_RELU2, 9.0f), 6.0, "relu2 g(9)");
+    CHECK_D(fp(ACTIV_THRESHOLDED_RELU, 1.0f), 0.0, "thresholded_relu(1)");
+    CHECK_D(fp(ACTIV_THRESHOLDED_RELU, 1.5f), 1.5, "thresholded_relu(1.5)");
+    CHECK_D(dp(ACTIV_THRESHOLDED_RELU, 1.0f), 0.0, "thresholded_relu'(1)");
+    activ_params s = activ_default_params(ACTIV_SELU);
+    double ga = (double)s.gamma * s.alpha;
+    CHECK_D(fp(ACTIV_SELU, -INFINITY), -ga, "selu(-inf)");
+    CHECK_D(fp(ACTIV_SELU, -0.0f), -0.0, "selu(-0)");
+    CHECK_D(fp(ACTIV_SELU, 2.0f), 2.0 * s.gamma, "selu(2)");
+    CHECK_D(dp(ACTIV_SELU, 0.0f), ga, "selu'(0)");
+    CHECK_D(dp(ACTIV_SELU, -INFINITY), 0.0, "selu'(-inf)");
+    CHECK_D(gp(ACTIV_SELU, -1.0f), -1.0 + ga, "selu g(-1)");
+    CHECK_D(fp(ACTIV_CELU, -INFINITY), -1.0, "celu(-inf)");
+    CHECK_D(fp(ACTIV_CELU, -0.0f), -0.0, "celu(-0)");
+    CHECK_D(dp(ACTIV_CELU, 0.0f), 1.0, "celu'(0)");
+    activ_params c = activ_default_params(ACTIV_CELU);
+    c.alpha = 2;
+    CHECK(fabs(activ_ref_forward_p(ACTIV_CELU, -2.0f, &c) - 2 * expm1(-1.0)) < 1e-15, "celu(-2, a=2)");
+    CHECK(fabs(activ_ref_derivative_p(ACTIV_CELU, -2.0f, &c) - exp(-1.0)) < 1e-15, "celu'(-2, a=2)");
+}
+
 int main(void) {
+    newer_kinds();
     specials();
     ulp_rules();
     finite_differences();

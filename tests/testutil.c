@@ -144,7 +144,7 @@ float tu_rng_interesting(tu_rng *r, activ_kind kind) {
 
 int tu_isas(const activ_kernels *out[ACTIV_ISA_COUNT]) {
     int n = 0;
-#define TU_ISA(name, ISA)                             \
+#define TU_ISA(name, ISA, b)                           \
     {                                                 \
         const activ_kernels *k = activ_kernels_for(ISA); \
         if (k) out[n++] = k;                          \
@@ -167,6 +167,19 @@ activ_kargs tu_kargs(float alpha, float beta, const float *slopes, size_t channe
     return a;
 }
 
+/* tu_kargs with the kind's other parameters (gamma, threshold, min_val, max_val) at their
+ * defaults, as the API paths get them from tu_params */
+static activ_kargs tu_kargs_kind(activ_kind kind, float alpha, float beta, const float *slopes,
+                                 size_t channels, size_t inner) {
+    activ_kargs a = tu_kargs(alpha, beta, slopes, channels, inner);
+    activ_params d = activ_default_params(kind);
+    a.gamma = d.gamma;
+    a.threshold = d.threshold;
+    a.min_val = d.min_val;
+    a.max_val = d.max_val;
+    return a;
+}
+
 activ_params tu_params(activ_kind kind, float alpha, float beta, const float *slopes,
                        size_t channels, size_t inner) {
     activ_params p = activ_default_params(kind);
@@ -179,16 +192,18 @@ activ_params tu_params(activ_kind kind, float alpha, float beta, const float *sl
 }
 
 float tu_default_alpha(activ_kind kind) {
-    switch (kind) {
-    case ACTIV_LEAKY_RELU: return 0.01f;
-    case ACTIV_ELU: return 1.0f;
-    case ACTIV_PRELU: return 0.25f;
-    default: return 0.0f;
-    }
+    int uses = 0; /* the manifest lists alpha among the kind's params */
+#define ACTIV_P(field, def) uses |= !strcmp(#field, "alpha");
+#define TU_UA(name, K, fam, fo, dp, params, ...) \
+    if (kind == K) { params }
+    ACTIV_FOREACH_KIND(TU_UA)
+#undef TU_UA
+#undef ACTIV_P
+    return uses ? activ_default_params(kind).alpha : 0.0f;
 }
 
 int tu_has_from_output(activ_kind kind) {
-#define TU_HFO(name, K, has) \
+#define TU_HFO(name, K, fam, has, ...) \
     if (kind == K) return has;
     ACTIV_FOREACH_KIND(TU_HFO)
 #undef TU_HFO
@@ -196,7 +211,7 @@ int tu_has_from_output(activ_kind kind) {
 }
 
 const char *tu_kind_str(activ_kind kind) {
-#define TU_KN(name, K, has) \
+#define TU_KN(name, K, ...) \
     if (kind == K) return #name;
     ACTIV_FOREACH_KIND(TU_KN)
 #undef TU_KN
@@ -204,7 +219,7 @@ const char *tu_kind_str(activ_kind kind) {
 }
 
 const char *tu_isa_str(activ_isa isa) {
-#define TU_IN(name, I) \
+#define TU_IN(name, I, b) \
     if (isa == I) return #name;
     ACTIV_FOREACH_ISA(TU_IN)
 #undef TU_IN
@@ -265,7 +280,7 @@ activ_status tu_fwd(const tu_path *p, activ_kind kind, float alpha, float beta,
         activ_params pr = tu_params(kind, alpha, beta, slopes, channels, inner);
         return activ_forward(kind, &pr, x, y, n);
     }
-    activ_kargs a = tu_kargs(alpha, beta, slopes, channels, inner);
+    activ_kargs a = tu_kargs_kind(kind, alpha, beta, slopes, channels, inner);
     p->k->fwd[kind](x, y, n, &a);
     return ACTIV_OK;
 }
@@ -279,7 +294,7 @@ activ_status tu_bwd(const tu_path *p, activ_kind kind, float alpha, float beta,
         activ_params pr = tu_params(kind, alpha, beta, slopes, channels, inner);
         return activ_backward(kind, &pr, x, dy, dx, n, dparam);
     }
-    activ_kargs a = tu_kargs(alpha, beta, slopes, channels, inner);
+    activ_kargs a = tu_kargs_kind(kind, alpha, beta, slopes, channels, inner);
     size_t nacc = kind == ACTIV_PRELU ? a.channels : 1;
     double *acc = NULL;
     if (dparam && (kind == ACTIV_PRELU || kind == ACTIV_SWISH)) {
@@ -302,7 +317,7 @@ activ_status tu_bwdy(const tu_path *p, activ_kind kind, float alpha, const float
         return activ_backward_from_output(kind, &pr, y, dy, dx, n);
     }
     if (!p->k->bwdy[kind]) return ACTIV_ERR_UNSUPPORTED;
-    activ_kargs a = tu_kargs(alpha, 1.0f, NULL, 1, 1);
+    activ_kargs a = tu_kargs_kind(kind, alpha, 1.0f, NULL, 1, 1);
     p->k->bwdy[kind](y, dy, dx, n, &a, NULL);
     return ACTIV_OK;
 }
