@@ -114,6 +114,9 @@ ACTIV_HD double sigmoid_slope_d(double t) {
     return e / (q * q);
 }
 
+/* gelu, gelu_tanh, softplus, mish, logsigmoid: gelu_f, gelu_deriv, ... */
+#include "math_smooth.cuh"
+
 /* ---- forward f(x); a = alpha or the prelu channel's slope, b = swish beta ---- */
 ACTIV_HD double fwd(int kind, float xf, float a, float b) {
     double x = xf;
