@@ -137,10 +137,16 @@ typedef struct activ_params {
     size_t inner;        /* prelu: contiguous elements per channel run. Element i belongs to
                             channel (i / inner) % channels. Layout (N, C, S): inner = S.
                             Channels-last (N, S, C): inner = 1. */
+    float gamma;         /* selu scale (PyTorch's 1.0507010) */
+    float threshold;     /* softplus: linear above beta*x > threshold (20) */
+    float min_val;       /* hardtanh lower bound (-1) */
+    float max_val;       /* hardtanh upper bound (1) */
 } activ_params;
 
-/* PyTorch's defaults for a kind: alpha 0.01 (leaky) or 1 (elu), beta 1, channels 1, inner 1,
- * slopes NULL (the caller must set it for prelu). */
+/* PyTorch's defaults for a kind (the math table above; src/kernels/manifest.h lists them):
+ * alpha 0.01 (leaky), 0.25 (prelu: the shared slope a caller may point slopes at), 1 (elu);
+ * beta 1; channels 1, inner 1, slopes NULL (the caller must set it for prelu). Fields a kind
+ * does not read are alpha 1, beta 1 and 0. */
 ACTIV_API activ_params activ_default_params(activ_kind kind);
 
 /* y[i] = f(x[i]) for i < n.  x is (n), y is (n); y may equal x. p may be NULL for the

@@ -22,8 +22,21 @@ static double sigm_slope(double t) {
     return e / (d * d);
 }
 
-double activ_ref_forward(activ_kind kind, float xf, float alpha, float beta) {
-    double x = xf, a = alpha, b = beta;
+/* the parameters of the old (alpha, beta) calls: the kind's defaults with those two */
+static activ_params ref_ab(activ_kind kind, float alpha, float beta) {
+    activ_params p = activ_default_params(kind);
+    p.alpha = alpha;
+    p.beta = beta;
+    return p;
+}
+
+double activ_ref_forward(activ_kind kind, float x, float alpha, float beta) {
+    activ_params p = ref_ab(kind, alpha, beta);
+    return activ_ref_forward_p(kind, x, &p);
+}
+
+double activ_ref_forward_p(activ_kind kind, float xf, const activ_params *p) {
+    double x = xf, a = p->alpha, b = p->beta;
     if (isnan(x)) return x;
     switch (kind) {
     case ACTIV_RELU:
@@ -73,8 +86,13 @@ static double swish_deriv(double x, double b) {
     return s * inner;
 }
 
-double activ_ref_derivative(activ_kind kind, float xf, float alpha, float beta) {
-    double x = xf, a = alpha, b = beta;
+double activ_ref_derivative(activ_kind kind, float x, float alpha, float beta) {
+    activ_params p = ref_ab(kind, alpha, beta);
+    return activ_ref_derivative_p(kind, x, &p);
+}
+
+double activ_ref_derivative_p(activ_kind kind, float xf, const activ_params *p) {
+    double x = xf, a = p->alpha, b = p->beta;
     if (isnan(x)) return x;
     switch (kind) {
     case ACTIV_RELU:
@@ -99,8 +117,13 @@ double activ_ref_derivative(activ_kind kind, float xf, float alpha, float beta) 
     }
 }
 
-double activ_ref_derivative_from_output(activ_kind kind, float yf, float alpha) {
-    double y = yf, a = alpha;
+double activ_ref_derivative_from_output(activ_kind kind, float y, float alpha) {
+    activ_params p = ref_ab(kind, alpha, 1.0f);
+    return activ_ref_derivative_from_output_p(kind, y, &p);
+}
+
+double activ_ref_derivative_from_output_p(activ_kind kind, float yf, const activ_params *p) {
+    double y = yf, a = p->alpha;
     if (isnan(y)) return y;
     switch (kind) {
     case ACTIV_RELU:
