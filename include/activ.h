@@ -18,6 +18,15 @@
  *               db   = sum of dy * x^2 * s(bx) * (1 - s(bx))
  *   sigmoid     s(x) = 1 / (1 + e^-x)                s'(x) = s(x) * (1 - s(x))
  *   tanh        f(x) = tanh(x)                       f'(x) = 1 - tanh(x)^2
+ *   gelu        f(x) = x * Phi(x), Phi(x) = (1 + erf(x/sqrt2))/2    f'(x) = Phi(x) + x*phi(x)
+ *   gelu_tanh   f(x) = x/2 * (1 + tanh(u)), u = sqrt(2/pi)*(x + 0.044715*x^3)   (PyTorch's
+ *               gelu(approximate='tanh'))        f'(x) = s(2u) + x*u'(x)*2*s(2u)*(1 - s(2u))
+ *   softplus    f(x) = log(1 + e^(b*x)) / b, and f(x) = x where b*x > t  (b = beta 1,
+ *               t = threshold 20, as PyTorch; needs b > 0)
+ *                                                f'(x) = s(b*x), and 1 where b*x > t (at
+ *                                                b*x = t the smooth branch, as PyTorch's backward)
+ *   mish        f(x) = x * tanh(softplus(x))     f'(x) = tanh(sp) + x*(1 - tanh(sp)^2)*s(x)
+ *   logsigmoid  f(x) = log s(x) = -softplus(-x)  f'(x) = s(-x) = 1 - s(x)
  *
  * From-output backward (the framework may free x after the forward pass): dx = dy * g(y)
  *   relu        g(y) = 1 if y > 0 else 0
@@ -25,7 +34,11 @@
  *   elu         g(y) = 1 if y > 0 else y + a         (needs a >= 0)
  *   sigmoid     g(y) = y * (1 - y)
  *   tanh        g(y) = 1 - y^2
- * prelu and swish have no from-output form (ACTIV_ERR_UNSUPPORTED).
+ *   softplus    g(y) = 1 - e^(-b*y), and 1 where b*y > t (exact wherever y came from the
+ *               linear branch; within e^-t of s(b*x) for the few y of the smooth branch above
+ *               t/b); 0 for y <= 0 (outside the range of f)
+ *   logsigmoid  g(y) = 1 - e^y; 0 for y >= 0 (outside the range of f)
+ * prelu, swish, gelu, gelu_tanh and mish have no from-output form (ACTIV_ERR_UNSUPPORTED).
  *
  * ---------------------------------------------------------------------------------------
  * Semantics, identical on every code path (scalar, SSE2, AVX2, AVX-512, any thread count)
@@ -36,8 +49,12 @@
  *   inf     The mathematical limits: relu(-inf) = 0, sigmoid(-inf) = +0, sigmoid(+inf) = 1,
  *           tanh(+-inf) = +-1, elu(-inf) = -a, swish(-inf) = -0 for b > 0, f'(+-inf) is the
  *           limit of f' (0 for sigmoid and tanh; 1 or 0 for swish depending on the side).
+ *           gelu, gelu_tanh, mish: f(+inf) = +inf, f(-inf) = -0, f'(+inf) = 1, f'(-inf) = -0
+ *           (approached from below); softplus(-inf) = +0, softplus(+inf) = +inf;
+ *           logsigmoid(-inf) = -inf, logsigmoid(+inf) = -0; their f' limits 0 and 1.
  *   -0      Kept wherever the math keeps it: relu(-0) = -0 (as PyTorch), leaky(-0) = -0,
- *           elu(-0) = -0, tanh(-0) = -0, swish(-0) = -0, sigmoid(-0) = 0.5.
+ *           elu(-0) = -0, tanh(-0) = -0, swish(-0) = -0, sigmoid(-0) = 0.5, gelu(-0) =
+ *           gelu_tanh(-0) = mish(-0) = -0 (softplus(-0) = log 2, logsigmoid(-0) = -log 2).
  *   kinks   PyTorch's conventions: relu'(0) = 0; leaky'(0) = a; prelu'(0) = a_c and the
  *           element adds 0 to da_c; elu'(0) = a (the x <= 0 branch). -0 and +0 agree.
  *   subnormals  Inputs and outputs are never flushed; subnormal results are rounded
@@ -119,11 +136,16 @@ typedef enum activ_kind {
     ACTIV_SWISH = 4,
     ACTIV_SIGMOID = 5,
     ACTIV_TANH = 6,
-    ACTIV_KIND_COUNT = 7
+    ACTIV_GELU = 7,
+    ACTIV_GELU_TANH = 8,
+    ACTIV_SOFTPLUS = 9,
+    ACTIV_MISH = 10,
+    ACTIV_LOGSIGMOID = 11,
+    ACTIV_KIND_COUNT = 12
 } activ_kind;
 
-/* The CLI name of a kind ("relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh"),
- * or NULL for an unknown kind. */
+/* The CLI name of a kind ("relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh",
+ * "gelu", "gelu_tanh", "softplus", "mish", "logsigmoid"), or NULL for an unknown kind. */
 ACTIV_API const char *activ_kind_name(activ_kind kind);
 /* Parses a name (also "silu" for swish, case-sensitive). Returns ACTIV_ERR_KIND if unknown. */
 ACTIV_API activ_status activ_kind_from_name(const char *name, activ_kind *kind);
@@ -131,7 +153,7 @@ ACTIV_API activ_status activ_kind_from_name(const char *name, activ_kind *kind);
 /* Parameters of an activation. Fields a kind does not use are ignored. */
 typedef struct activ_params {
     float alpha;         /* leaky_relu slope (0.01), elu alpha (1) */
-    float beta;          /* swish beta (1) */
+    float beta;          /* swish beta (1), softplus beta (1, > 0) */
     const float *slopes; /* prelu: one slope per channel, slopes[channels] */
     size_t channels;     /* prelu: number of channels (1 = one shared slope) */
     size_t inner;        /* prelu: contiguous elements per channel run. Element i belongs to

@@ -65,6 +65,7 @@ static int activ_params_in_range(activ_kind kind, int dir, const activ_params *p
     switch (kind) {
     case ACTIV_LEAKY_RELU: return dir != ACTIV_DIR_BWDY || p->alpha > 0;
     case ACTIV_ELU: return dir != ACTIV_DIR_BWDY || p->alpha >= 0;
+    case ACTIV_SOFTPLUS: return p->beta > 0;
     default: return 1;
     }
 }

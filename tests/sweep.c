@@ -44,7 +44,7 @@ typedef struct {
 } sextra;
 static const sextra extra_cases[] = {
     {ACTIV_LEAKY_RELU, "alpha", 0.2f}, {ACTIV_ELU, "alpha", 0.5f}, {ACTIV_SWISH, "beta", 1.7f},
-    {ACTIV_SWISH, "beta", -0.5f},
+    {ACTIV_SWISH, "beta", -0.5f}, {ACTIV_SOFTPLUS, "beta", 0.5f}, {ACTIV_SOFTPLUS, "threshold", 1.5f},
 };
 #define NCASE_ALL (ACTIV_KIND_COUNT + sizeof extra_cases / sizeof extra_cases[0])
 

@@ -37,7 +37,9 @@ static void versions(void) {
 }
 
 static void names(void) {
-    const char *want[] = {"relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh"};
+    const char *want[] = {"relu",    "leaky_relu", "prelu", "elu",  "swish",     "sigmoid",
+                          "tanh",    "gelu",       "gelu_tanh", "softplus", "mish", "logsigmoid"};
+    _Static_assert(sizeof want / sizeof want[0] == ACTIV_KIND_COUNT, "one name per kind");
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         const char *n = activ_kind_name((activ_kind)k);
         CHECK(n && strcmp(n, want[k]) == 0, "kind %d name %s", k, n ? n : "(null)");
@@ -48,7 +50,7 @@ static void names(void) {
     activ_kind k = ACTIV_RELU;
     CHECK_STATUS(activ_kind_from_name("silu", &k), ACTIV_OK, "parse silu");
     CHECK(k == ACTIV_SWISH, "silu parses to swish (%d)", (int)k);
-    const char *bad[] = {"Relu", "", "gelu", "relu ", "silu\n", "tanhh"};
+    const char *bad[] = {"Relu", "", "GELU", "relu ", "silu\n", "tanhh"};
     for (int i = 0; i < 6; i++)
         CHECK_STATUS(activ_kind_from_name(bad[i], &k), ACTIV_ERR_KIND, "parse \"%s\"", bad[i]);
     activ_status s = activ_kind_from_name(NULL, &k);

@@ -160,6 +160,7 @@ activ_kargs tu_kargs(float alpha, float beta, const float *slopes, size_t channe
     memset(&a, 0, sizeof a);
     a.alpha = alpha;
     a.beta = beta;
+    a.threshold = 20.0f; /* softplus's default (no other kind reads it) */
     a.slopes = slopes;
     a.channels = channels ? channels : 1;
     a.inner = inner ? inner : 1;

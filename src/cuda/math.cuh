@@ -117,8 +117,9 @@ ACTIV_HD double sigmoid_slope_d(double t) {
 /* gelu, gelu_tanh, softplus, mish, logsigmoid: gelu_f, gelu_deriv, ... */
 #include "math_smooth.cuh"
 
-/* ---- forward f(x); a = alpha or the prelu channel's slope, b = swish beta ---- */
-ACTIV_HD double fwd(int kind, float xf, float a, float b) {
+/* ---- forward f(x); a = alpha or the prelu channel's slope, b = swish/softplus beta,
+ * t = softplus threshold ---- */
+ACTIV_HD double fwd(int kind, float xf, float a, float b, float t = 20.0f) {
     double x = xf;
     switch (kind) {
     case ACTIV_RELU: return x < 0 ? 0.0 : x; /* NaN and -0 pass through */
@@ -136,12 +137,17 @@ ACTIV_HD double fwd(int kind, float xf, float a, float b) {
         double u = expm1_neg(-2.0 * fabs(x)); /* in [-1, 0] */
         return copysign(-u / (2.0 + u), x);
     }
+    case ACTIV_GELU: return gelu_f(x);
+    case ACTIV_GELU_TANH: return gelu_tanh_f(x);
+    case ACTIV_SOFTPLUS: return softplus_f(x, b, t);
+    case ACTIV_MISH: return mish_f(x);
+    case ACTIV_LOGSIGMOID: return logsigmoid_f(x);
     default: return NAN;
     }
 }
 
 /* ---- f'(x) with the header's kink conventions (x <= 0 branch at 0), NaN for NaN ---- */
-ACTIV_HD double deriv(int kind, float xf, float a, float b) {
+ACTIV_HD double deriv(int kind, float xf, float a, float b, float t = 20.0f) {
     double x = xf;
     switch (kind) {
     case ACTIV_RELU: return x > 0 ? 1.0 : (x <= 0 ? 0.0 : x);
@@ -165,12 +171,17 @@ ACTIV_HD double deriv(int kind, float xf, float a, float b) {
         double q = 1.0 + e;
         return 4.0 * e / (q * q);
     }
+    case ACTIV_GELU: return gelu_deriv(x);
+    case ACTIV_GELU_TANH: return gelu_tanh_deriv(x);
+    case ACTIV_SOFTPLUS: return softplus_deriv(x, b, t);
+    case ACTIV_MISH: return mish_deriv(x);
+    case ACTIV_LOGSIGMOID: return logsigmoid_deriv(x);
     default: return NAN;
     }
 }
 
 /* ---- g(y) of the from-output table; NaN for kinds without one ---- */
-ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
+ACTIV_HD double deriv_from_output(int kind, float yf, float a, float b = 1.0f, float t = 20.0f) {
     double y = yf;
     switch (kind) {
     case ACTIV_RELU: return y > 0 ? 1.0 : (y <= 0 ? 0.0 : y);
@@ -178,6 +189,8 @@ ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
     case ACTIV_ELU: return y > 0 ? 1.0 : y + (double)a;
     case ACTIV_SIGMOID: return y * (1.0 - y);
     case ACTIV_TANH: return 1.0 - y * y;
+    case ACTIV_SOFTPLUS: return softplus_deriv_from_output(y, b, t);
+    case ACTIV_LOGSIGMOID: return logsigmoid_deriv_from_output(y);
     default: return NAN;
     }
 }

@@ -59,6 +59,11 @@ double activ_ref_forward_p(activ_kind kind, float xf, const activ_params *p) {
         return sigm(x);
     case ACTIV_TANH:
         return tanh(x);
+    case ACTIV_GELU: return activ_ref_gelu(x);
+    case ACTIV_GELU_TANH: return activ_ref_gelu_tanh(x);
+    case ACTIV_SOFTPLUS: return activ_ref_softplus(x, b, p->threshold);
+    case ACTIV_MISH: return activ_ref_mish(x);
+    case ACTIV_LOGSIGMOID: return activ_ref_logsigmoid(x);
     default:
         return NAN;
     }
@@ -112,6 +117,11 @@ double activ_ref_derivative_p(activ_kind kind, float xf, const activ_params *p) 
         double d = 1.0 + e;
         return 4.0 * e / (d * d);
     }
+    case ACTIV_GELU: return activ_ref_gelu_deriv(x);
+    case ACTIV_GELU_TANH: return activ_ref_gelu_tanh_deriv(x);
+    case ACTIV_SOFTPLUS: return activ_ref_softplus_deriv(x, b, p->threshold);
+    case ACTIV_MISH: return activ_ref_mish_deriv(x);
+    case ACTIV_LOGSIGMOID: return activ_ref_logsigmoid_deriv(x);
     default:
         return NAN;
     }
@@ -136,6 +146,8 @@ double activ_ref_derivative_from_output_p(activ_kind kind, float yf, const activ
         return y * (1.0 - y);
     case ACTIV_TANH:
         return 1.0 - y * y; /* y*y exact in double */
+    case ACTIV_SOFTPLUS: return activ_ref_softplus_deriv_from_output(y, p->beta, p->threshold);
+    case ACTIV_LOGSIGMOID: return activ_ref_logsigmoid_deriv_from_output(y);
     default:
         return NAN;
     }
