@@ -60,6 +60,8 @@ double activ_ref_gelu_deriv(double x) {
         return (double)(erfcl(-xl * 0.70710678118654752440084436210484903928L) / 2 +
                         xl * expl(-xl * xl / 2) * 0.39894228040143267793994605993438186848L);
     }
+    /* below -38.5 both terms underflow: f' is negative, below 2^-1000 */
+    if (x < -38.5) return -0.0;
     return erfc(-x * M_SQRT1_2) / 2 + x * exp(-x * x / 2) * INV_SQRT_2PI;
 }
 
@@ -81,9 +83,9 @@ double activ_ref_gelu_tanh_deriv(double x) {
         return (double)(s + v * e / ((1 + e) * (1 + e)));
     }
     double z = 2.0 * SQRT_2_OVER_PI * (x + GELU_TANH_KAPPA * x * x * x);
-    if (fabs(z) > 1400) return z > 0 ? 1.0 : -0.0; /* v * e underflows long before */
     double v = 2.0 * SQRT_2_OVER_PI * x * (1.0 + 3.0 * GELU_TANH_KAPPA * x * x);
     double e = exp(-fabs(z)), d = 1.0 + e;
+    if (e == 0) return z > 0 ? 1.0 : -0.0; /* the limits (f' < 0 on the negative side) */
     return sig(z) + v * (e / (d * d)); /* s + v s (1 - s) */
 }
 
@@ -121,6 +123,7 @@ double activ_ref_mish_deriv(double x) {
         long double xl = x, sp = log1pl(expl(xl)), c = coshl(sp);
         return (double)(tanhl(sp) + xl * sigl(xl) / (c * c));
     }
+    if (x < -745) return -0.0; /* e^x underflows; f' ~ (1 + x) e^x is negative */
     double sp = log1p(exp(x)), c = cosh(sp);
     return tanh(sp) + x * sig(x) / (c * c);
 }

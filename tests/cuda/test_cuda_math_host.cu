@@ -132,7 +132,9 @@ int main(void) {
         {ACTIV_RELU, 0, 1}, {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
         {ACTIV_ELU, 1.0f, 1}, {ACTIV_ELU, 0.5f, 1}, {ACTIV_SWISH, 0, 1.0f},
         {ACTIV_SWISH, 0, 1.702f}, {ACTIV_SWISH, 0, -0.5f}, {ACTIV_SWISH, 0, 0.0f},
-        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1}};
+        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1},
+        {ACTIV_GELU, 0, 1}, {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1.0f},
+        {ACTIV_SOFTPLUS, 0, 0.5f}, {ACTIV_MISH, 0, 1}, {ACTIV_LOGSIGMOID, 0, 1}};
     const float dys[] = {1.0f, -0.7f, 3.0e38f, 1e-40f};
     for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
         P p = params[pi];
@@ -157,11 +159,15 @@ int main(void) {
                     failures++;
                 } else if (rel > mdb) mdb = rel;
             }
-            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH) {
+            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH && p.kind != ACTIV_GELU &&
+                p.kind != ACTIV_GELU_TANH && p.kind != ACTIV_MISH) {
                 /* from output: y = the fp32 forward result */
-                float dyy = (float)((double)dy * deriv_from_output(p.kind, y, p.a));
+                float dyy = (float)((double)dy * deriv_from_output(p.kind, y, p.a, p.b));
+                activ_params q = activ_default_params((activ_kind)p.kind);
+                q.alpha = p.a;
+                q.beta = p.b;
                 e = check("bwd_from_output", p.kind, y, dyy,
-                          activ_ref_backward_from_output((activ_kind)p.kind, y, dy, p.a), 2.0);
+                          (double)dy * activ_ref_derivative_from_output_p((activ_kind)p.kind, y, &q), 2.0);
                 if (e > my && e != INFINITY) my = e;
             }
             /* bf16 and fp16 outputs are the correctly rounded conversions of the double value */
