@@ -22,6 +22,8 @@ static const kcase cases[] = {
     {ACTIV_ELU, 0.5f, 1},    {ACTIV_ELU, 3.0f, 1},         {ACTIV_SWISH, 0, 1},
     {ACTIV_SWISH, 0, 1.7f},  {ACTIV_SWISH, 0, -0.5f},      {ACTIV_SWISH, 0, 0},
     {ACTIV_SWISH, 0, 20.0f}, {ACTIV_SIGMOID, 0, 1},        {ACTIV_TANH, 0, 1},
+    {ACTIV_GELU, 0, 1},      {ACTIV_GELU_TANH, 0, 1},      {ACTIV_SOFTPLUS, 0, 1},
+    {ACTIV_SOFTPLUS, 0, 3},  {ACTIV_MISH, 0, 1},           {ACTIV_LOGSIGMOID, 0, 1},
 };
 
 static double worst(const float *got, const double *exact, size_t n, size_t *at) {

@@ -142,8 +142,8 @@ ACTIV_HD double mish_deriv(double x) {
 
 ACTIV_HD double logsigmoid_f(double x) {
     if (x != x) return x;
-    if (x == INFINITY) return -0.0;
-    return fmin(x, 0.0) - log1p01(exp_neg(-fabs(x)));
+    double l = log1p01(exp_neg(-fabs(x)));
+    return x > 0 ? -l : x - l; /* -0 where e^-x underflows */
 }
 ACTIV_HD double logsigmoid_deriv(double x) {
     return sigmoid_d(-x);

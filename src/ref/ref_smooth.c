@@ -130,8 +130,8 @@ double activ_ref_mish_deriv(double x) {
 
 double activ_ref_logsigmoid(double x) {
     if (isnan(x)) return x;
-    if (x == INFINITY) return -0.0; /* the limit from below (0 - log1p(0) would give +0) */
-    return fmin(x, 0.0) - log1p(exp(-fabs(x)));
+    double l = log1p(exp(-fabs(x)));
+    return x > 0 ? -l : x - l; /* -l: -0 where e^-x underflows (the limit from below) */
 }
 
 double activ_ref_logsigmoid_deriv(double x) {
