@@ -18,6 +18,22 @@
  *               db   = sum of dy * x^2 * s(bx) * (1 - s(bx))
  *   sigmoid     s(x) = 1 / (1 + e^-x)                s'(x) = s(x) * (1 - s(x))
  *   tanh        f(x) = tanh(x)                       f'(x) = 1 - tanh(x)^2
+ *   relu6       f(x) = min(max(0, x), 6)             f'(x) = 1 if 0 < x < 6 else 0
+ *   hardtanh    f(x) = min(max(lo, x), hi)           f'(x) = 1 if lo < x < hi else 0
+ *               (lo = min_val = -1, hi = max_val = 1; needs lo <= hi)
+ *   hardsigmoid f(x) = min(max(0, u), 1), u = a*x + b f'(x) = a if 0 < u < 1 else 0
+ *               (a = alpha = 1/6, b = beta = 1/2: PyTorch's relu6(x + 3)/6; ONNX's
+ *               HardSigmoid is alpha 0.2. The default alpha, the float nearest 1/6, means
+ *               1/6 itself: u = x/6 + b, not 0.16666667f*x + b)
+ *   hardswish   f(x) = x * relu6(x + 3) / 6          f'(x) = 0 if x < -3, x/3 + 1/2 if
+ *                                                    -3 <= x <= 3, 1 if x > 3
+ *   softsign    f(x) = x / (1 + |x|)                 f'(x) = 1 / (1 + |x|)^2
+ *   relu2       f(x) = max(0, x)^2 (squared ReLU)    f'(x) = 2 max(0, x)
+ *   thresholded_relu  f(x) = x if x > a else 0       f'(x) = 1 if x > a else 0  (a = 1)
+ *   selu        f(x) = g*x if x > 0 else g*a*(e^x - 1)   f'(x) = g if x > 0 else g*a*e^x
+ *               (a = alpha = 1.6732632, g = gamma = 1.0507010: PyTorch's constants)
+ *   celu        f(x) = x if x > 0 else a*(e^(x/a) - 1)   f'(x) = 1 if x > 0 else e^(x/a)
+ *               (a = 1; needs a > 0)
  *   gelu        f(x) = x * Phi(x), Phi(x) = (1 + erf(x/sqrt2))/2    f'(x) = Phi(x) + x*phi(x)
  *   gelu_tanh   f(x) = x/2 * (1 + tanh(u)), u = sqrt(2/pi)*(x + 0.044715*x^3)   (PyTorch's
  *               gelu(approximate='tanh'))        f'(x) = s(2u) + x*u'(x)*2*s(2u)*(1 - s(2u))
@@ -34,11 +50,20 @@
  *   elu         g(y) = 1 if y > 0 else y + a         (needs a >= 0)
  *   sigmoid     g(y) = y * (1 - y)
  *   tanh        g(y) = 1 - y^2
+ *   relu6       g(y) = 1 if 0 < y < 6 else 0
+ *   hardtanh    g(y) = 1 if lo < y < hi else 0
+ *   hardsigmoid g(y) = a if 0 < y < 1 else 0         (where u rounds to 1 exactly, 0)
+ *   softsign    g(y) = (1 - |y|)^2
+ *   relu2       g(y) = 2 sqrt(y) for y > 0, else 0
+ *   thresholded_relu  g(y) = 1 if y > a else 0       (needs a >= 0)
+ *   selu        g(y) = g if y > 0 else y + g*a       (needs g > 0, a >= 0)
+ *   celu        g(y) = 1 if y > 0 else (y + a)/a
  *   softplus    g(y) = 1 - e^(-b*y), and 1 where b*y > t (exact wherever y came from the
  *               linear branch; within e^-t of s(b*x) for the few y of the smooth branch above
  *               t/b); 0 for y <= 0 (outside the range of f)
  *   logsigmoid  g(y) = 1 - e^y; 0 for y >= 0 (outside the range of f)
- * prelu, swish, gelu, gelu_tanh and mish have no from-output form (ACTIV_ERR_UNSUPPORTED).
+ * prelu, swish, hardswish (not invertible), gelu, gelu_tanh and mish have no from-output
+ * form (ACTIV_ERR_UNSUPPORTED).
  *
  * ---------------------------------------------------------------------------------------
  * Semantics, identical on every code path (scalar, SSE2, AVX2, AVX-512, any thread count)
@@ -57,6 +82,13 @@
  *           gelu_tanh(-0) = mish(-0) = -0 (softplus(-0) = log 2, logsigmoid(-0) = -log 2).
  *   kinks   PyTorch's conventions: relu'(0) = 0; leaky'(0) = a; prelu'(0) = a_c and the
  *           element adds 0 to da_c; elu'(0) = a (the x <= 0 branch). -0 and +0 agree.
+ *           relu6 and hardtanh: 0 at both bounds (PyTorch's hardtanh_backward); hardsigmoid:
+ *           0 at u = 0 and u = 1 (x = +-3); hardswish: -1/2 at x = -3 and 3/2 at x = 3
+ *           (PyTorch's hardswish_backward takes the middle branch on both); relu2'(0) = 0;
+ *           thresholded_relu'(a) = 0; selu'(0) = g*a and celu'(0) = 1 (the x <= 0 branch).
+ *   more    relu6(-0) = hardtanh(-0) = -0 (clamps keep x); relu2(x <= 0) = +0;
+ *           thresholded_relu(x <= a) = +0; hardswish(x <= -3) = -0 (PyTorch's x * 0), and
+ *           hardswish(-inf) = -0 too; softsign(+-inf) = +-1; selu(-inf) = -g*a, celu(-inf) = -a.
  *   subnormals  Inputs and outputs are never flushed; subnormal results are rounded
  *           correctly to within the accuracy bound below.
  *
@@ -72,7 +104,8 @@
  *   then be NULL; a requested da is zeroed, db is set to 0).
  *   y may be exactly x (in place) and dx may be exactly dy or x. Partial overlap of an output
  *   with an input is ACTIV_ERR_OVERLAP. Pointers need only float alignment.
- *   Parameters (a, b, prelu slopes) must be finite (ACTIV_ERR_PARAM otherwise).
+ *   Parameters (every field a kind reads, prelu slopes) must be finite (ACTIV_ERR_PARAM
+ *   otherwise), and in the ranges the math table says.
  * ---------------------------------------------------------------------------------------
  */
 #ifndef ACTIV_H
@@ -136,16 +169,26 @@ typedef enum activ_kind {
     ACTIV_SWISH = 4,
     ACTIV_SIGMOID = 5,
     ACTIV_TANH = 6,
-    ACTIV_GELU = 7,
-    ACTIV_GELU_TANH = 8,
-    ACTIV_SOFTPLUS = 9,
-    ACTIV_MISH = 10,
-    ACTIV_LOGSIGMOID = 11,
-    ACTIV_KIND_COUNT = 12
+    ACTIV_RELU6 = 7,
+    ACTIV_HARDTANH = 8,
+    ACTIV_HARDSIGMOID = 9,
+    ACTIV_HARDSWISH = 10,
+    ACTIV_SOFTSIGN = 11,
+    ACTIV_RELU2 = 12,
+    ACTIV_THRESHOLDED_RELU = 13,
+    ACTIV_SELU = 14,
+    ACTIV_CELU = 15,
+    ACTIV_GELU = 16,
+    ACTIV_GELU_TANH = 17,
+    ACTIV_SOFTPLUS = 18,
+    ACTIV_MISH = 19,
+    ACTIV_LOGSIGMOID = 20,
+    ACTIV_KIND_COUNT = 21
 } activ_kind;
 
-/* The CLI name of a kind ("relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh",
- * "gelu", "gelu_tanh", "softplus", "mish", "logsigmoid"), or NULL for an unknown kind. */
+/* The CLI name of a kind: the enum's name in lower case ("relu", "leaky_relu", ...,
+ * "thresholded_relu", "selu", "celu", "gelu", "gelu_tanh", "softplus", "mish",
+ * "logsigmoid"), or NULL for an unknown kind. */
 ACTIV_API const char *activ_kind_name(activ_kind kind);
 /* Parses a name (also "silu" for swish, case-sensitive). Returns ACTIV_ERR_KIND if unknown. */
 ACTIV_API activ_status activ_kind_from_name(const char *name, activ_kind *kind);
@@ -184,8 +227,8 @@ ACTIV_API activ_status activ_backward(activ_kind kind, const activ_params *p, co
                                       const float *dy, float *dx, size_t n, float *dparam);
 
 /* dx[i] = dy[i] * g(y[i]) where y = f(x) (see the table above).  y, dy, dx are (n).
- * Returns ACTIV_ERR_UNSUPPORTED for prelu and swish, ACTIV_ERR_PARAM for leaky_relu with
- * a <= 0 or elu with a < 0; otherwise as activ_backward. */
+ * Returns ACTIV_ERR_UNSUPPORTED for prelu, swish and hardswish, ACTIV_ERR_PARAM where the
+ * table needs a range (leaky_relu a <= 0, elu a < 0, ...); otherwise as activ_backward. */
 ACTIV_API activ_status activ_backward_from_output(activ_kind kind, const activ_params *p,
                                                   const float *y, const float *dy, float *dx,
                                                   size_t n);

@@ -79,8 +79,9 @@ ACTIV_API activ_status activ_cuda_backward(activ_kind kind, const activ_params *
                                            activ_cuda_stream stream);
 
 /* dx[i] = dy[i] * g(y[i]) (activ.h's from-output table).  y, dy, dx are (n) of dtype dt.
- * Returns ACTIV_ERR_UNSUPPORTED for prelu and swish, ACTIV_ERR_PARAM for leaky_relu with
- * a <= 0 or elu with a < 0; otherwise as activ_cuda_backward. */
+ * Returns ACTIV_ERR_UNSUPPORTED for prelu, swish and hardswish, ACTIV_ERR_PARAM where
+ * activ.h's table needs a range (leaky_relu a <= 0, elu a < 0, ...); otherwise as
+ * activ_cuda_backward. */
 ACTIV_API activ_status activ_cuda_backward_from_output(activ_kind kind, const activ_params *p,
                                                        activ_cuda_dtype dt, const void *y,
                                                        const void *dy, void *dx, size_t n,

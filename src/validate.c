@@ -65,6 +65,10 @@ static int activ_params_in_range(activ_kind kind, int dir, const activ_params *p
     switch (kind) {
     case ACTIV_LEAKY_RELU: return dir != ACTIV_DIR_BWDY || p->alpha > 0;
     case ACTIV_ELU: return dir != ACTIV_DIR_BWDY || p->alpha >= 0;
+    case ACTIV_HARDTANH: return p->min_val <= p->max_val;
+    case ACTIV_THRESHOLDED_RELU: return dir != ACTIV_DIR_BWDY || p->alpha >= 0;
+    case ACTIV_SELU: return dir != ACTIV_DIR_BWDY || (p->gamma > 0 && p->alpha >= 0);
+    case ACTIV_CELU: return p->alpha > 0;
     case ACTIV_SOFTPLUS: return p->beta > 0;
     default: return 1;
     }

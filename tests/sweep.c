@@ -44,7 +44,10 @@ typedef struct {
 } sextra;
 static const sextra extra_cases[] = {
     {ACTIV_LEAKY_RELU, "alpha", 0.2f}, {ACTIV_ELU, "alpha", 0.5f}, {ACTIV_SWISH, "beta", 1.7f},
-    {ACTIV_SWISH, "beta", -0.5f}, {ACTIV_SOFTPLUS, "beta", 0.5f}, {ACTIV_SOFTPLUS, "threshold", 1.5f},
+    {ACTIV_SWISH, "beta", -0.5f}, {ACTIV_HARDTANH, "max_val", 2.5f},
+    {ACTIV_HARDSIGMOID, "alpha", 0.2f}, /* ONNX's default slope */
+    {ACTIV_THRESHOLDED_RELU, "alpha", 0.5f}, {ACTIV_CELU, "alpha", 0.5f},
+    {ACTIV_SOFTPLUS, "beta", 0.5f}, {ACTIV_SOFTPLUS, "threshold", 1.5f},
 };
 #define NCASE_ALL (ACTIV_KIND_COUNT + sizeof extra_cases / sizeof extra_cases[0])
 
@@ -140,7 +143,8 @@ static void build_extra(void) {
     const float tails[] = {87.33654f, 88.72284f, 89.41599f, 103.27893f, 103.97208f, 104.0f,
                            9.010913f, 16.635532f, 17.32868f, 8.317766f, 15.942385f, 1.2784645f,
                            0.7520166f, 2.556929f, 0.5f, 2.0f, 0.25f, 20.0f, 44.36142f,
-                           51.98604f, 60.0f, 61.16523f};
+                           51.98604f, 60.0f, 61.16523f,
+                           3.0f, 6.0f}; /* the kinks of hardsigmoid, hardswish, relu6 */
     for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) add_window(tails[i], 1 << 12, 1 << 13);
     /* the whole band where sigmoid / swish results are subnormal, every 4th pattern */
     for (uint32_t b = tu_bits(87.0f); b <= tu_bits(105.0f); b += 4) add_extra(b | 0x80000000u);

@@ -37,8 +37,10 @@ static void versions(void) {
 }
 
 static void names(void) {
-    const char *want[] = {"relu",    "leaky_relu", "prelu", "elu",  "swish",     "sigmoid",
-                          "tanh",    "gelu",       "gelu_tanh", "softplus", "mish", "logsigmoid"};
+    const char *want[] = {"relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh",
+                          "relu6", "hardtanh", "hardsigmoid", "hardswish", "softsign", "relu2",
+                          "thresholded_relu", "selu", "celu",
+                          "gelu", "gelu_tanh", "softplus", "mish", "logsigmoid"};
     _Static_assert(sizeof want / sizeof want[0] == ACTIV_KIND_COUNT, "one name per kind");
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         const char *n = activ_kind_name((activ_kind)k);
@@ -80,13 +82,19 @@ static void names(void) {
 static void defaults(void) {
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         activ_params p = activ_default_params((activ_kind)k);
-        float a = k == ACTIV_LEAKY_RELU ? 0.01f : k == ACTIV_ELU ? 1.0f : p.alpha;
-        CHECK(p.alpha == a && p.beta == 1.0f && p.slopes == NULL && p.channels == 1 &&
+        float a = k == ACTIV_LEAKY_RELU ? 0.01f : k == ACTIV_ELU ? 1.0f : k == ACTIV_PRELU ? 0.25f
+                  : k == ACTIV_HARDSIGMOID ? 1.0f / 6.0f : k == ACTIV_SELU ? 1.6732632f : p.alpha;
+        float b = k == ACTIV_HARDSIGMOID ? 0.5f : 1.0f;
+        CHECK(p.alpha == a && p.beta == b && p.slopes == NULL && p.channels == 1 &&
                   p.inner == 1,
-              "default params of %s: alpha %g beta %g slopes %p channels %zu inner %zu",
+              "default params of %s: alpha %.9g beta %g slopes %p channels %zu inner %zu",
               tu_kind_str((activ_kind)k), (double)p.alpha, (double)p.beta,
               (const void *)p.slopes, p.channels, p.inner);
     }
+    activ_params h = activ_default_params(ACTIV_HARDTANH), s = activ_default_params(ACTIV_SELU);
+    CHECK(h.min_val == -1.0f && h.max_val == 1.0f, "hardtanh bounds %g %g", (double)h.min_val,
+          (double)h.max_val);
+    CHECK(s.gamma == 1.0507010f, "selu gamma %.9g", (double)s.gamma);
 }
 
 static void argument_checks(void) {
@@ -271,6 +279,58 @@ static void direct_calls(void) {
 #undef SAME
 }
 
+/* The shared checks (src/validate.c): everything before anything is written, n = 0 too,
+ * and the parameter ranges of the newer kinds. */
+static void validate_first(void) {
+    float x[12] = {0}, dy[12] = {0}, dx[12], sl[4] = {0.1f, 0.2f, 0.3f, 0.4f}, da[4];
+    /* n = 0 with bad prelu shapes: the status, and da untouched */
+    for (int i = 0; i < 4; i++) da[i] = 9;
+    CHECK_STATUS(activ_prelu_backward(NULL, NULL, NULL, 0, sl, 0, 1, da), ACTIV_ERR_SHAPE,
+                 "prelu bwd n=0 channels=0");
+    CHECK_STATUS(activ_prelu_backward(NULL, NULL, NULL, 0, sl, 4, SIZE_MAX, da), ACTIV_ERR_SIZE,
+                 "prelu bwd n=0 channels*inner overflows");
+    CHECK_STATUS(activ_prelu_backward(NULL, NULL, NULL, 0, NULL, 4, 1, da), ACTIV_ERR_NULL,
+                 "prelu bwd n=0 slopes NULL");
+    /* da overlapping the slopes: refused before the zeroing */
+    CHECK_STATUS(activ_prelu_backward(NULL, NULL, NULL, 0, da, 4, 1, da + 1), ACTIV_ERR_OVERLAP,
+                 "prelu bwd n=0 dslopes over slopes");
+    CHECK(da[0] == 9 && da[1] == 9 && da[2] == 9 && da[3] == 9, "da written before the checks: %g %g",
+          (double)da[0], (double)da[1]);
+    /* slopes overlapping an output */
+    float buf[16] = {0};
+    CHECK_STATUS(activ_prelu_forward(x, buf, 12, buf + 4, 4, 1), ACTIV_ERR_OVERLAP,
+                 "prelu slopes inside y");
+    CHECK_STATUS(activ_prelu_backward(x, dy, buf, 12, buf + 11, 4, 1, NULL), ACTIV_ERR_OVERLAP,
+                 "prelu slopes overlapping dx");
+    CHECK_STATUS(activ_prelu_backward(x, dy, dx, 12, sl, 4, 1, da), ACTIV_OK, "prelu bwd ok");
+    /* ranges */
+    activ_params p = activ_default_params(ACTIV_HARDTANH);
+    p.min_val = 2;
+    CHECK_STATUS(activ_forward(ACTIV_HARDTANH, &p, x, dx, 12), ACTIV_ERR_PARAM, "hardtanh min > max");
+    CHECK_STATUS(activ_forward(ACTIV_HARDTANH, &p, NULL, NULL, 0), ACTIV_ERR_PARAM,
+                 "hardtanh min > max, n = 0");
+    p.min_val = p.max_val = 0.5f;
+    CHECK_STATUS(activ_forward(ACTIV_HARDTANH, &p, x, dx, 12), ACTIV_OK, "hardtanh min == max");
+    p.max_val = __builtin_inff();
+    CHECK_STATUS(activ_forward(ACTIV_HARDTANH, &p, x, dx, 12), ACTIV_ERR_PARAM, "hardtanh max inf");
+    p = activ_default_params(ACTIV_CELU);
+    p.alpha = 0;
+    CHECK_STATUS(activ_forward(ACTIV_CELU, &p, x, dx, 12), ACTIV_ERR_PARAM, "celu alpha 0");
+    p = activ_default_params(ACTIV_SELU);
+    p.gamma = __builtin_nanf("");
+    CHECK_STATUS(activ_forward(ACTIV_SELU, &p, x, dx, 12), ACTIV_ERR_PARAM, "selu gamma NaN");
+    p.gamma = -1;
+    CHECK_STATUS(activ_forward(ACTIV_SELU, &p, x, dx, 12), ACTIV_OK, "selu gamma -1 forward");
+    CHECK_STATUS(activ_backward_from_output(ACTIV_SELU, &p, x, dy, dx, 12), ACTIV_ERR_PARAM,
+                 "selu from-output gamma -1");
+    p = activ_default_params(ACTIV_THRESHOLDED_RELU);
+    p.alpha = -0.5f;
+    CHECK_STATUS(activ_backward_from_output(ACTIV_THRESHOLDED_RELU, &p, x, dy, dx, 12),
+                 ACTIV_ERR_PARAM, "thresholded_relu from-output alpha < 0");
+    CHECK_STATUS(activ_backward_from_output(ACTIV_HARDSWISH, NULL, x, dy, dx, 12),
+                 ACTIV_ERR_UNSUPPORTED, "hardswish from-output");
+}
+
 int main(void) {
     status_strings();
     versions();
@@ -278,5 +338,6 @@ int main(void) {
     defaults();
     argument_checks();
     direct_calls();
+    validate_first();
     return tu_finish("test_api");
 }

@@ -171,6 +171,19 @@ activ_kargs tu_kargs(float alpha, float beta, const float *slopes, size_t channe
     return a;
 }
 
+/* tu_kargs with the kind's other parameters (gamma, threshold, min_val, max_val) at their
+ * defaults, as the API paths get them from tu_params */
+static activ_kargs tu_kargs_kind(activ_kind kind, float alpha, float beta, const float *slopes,
+                                 size_t channels, size_t inner) {
+    activ_kargs a = tu_kargs(alpha, beta, slopes, channels, inner);
+    activ_params d = activ_default_params(kind);
+    a.gamma = d.gamma;
+    a.threshold = d.threshold;
+    a.min_val = d.min_val;
+    a.max_val = d.max_val;
+    return a;
+}
+
 activ_params tu_params(activ_kind kind, float alpha, float beta, const float *slopes,
                        size_t channels, size_t inner) {
     activ_params p = activ_default_params(kind);
@@ -271,7 +284,7 @@ activ_status tu_fwd(const tu_path *p, activ_kind kind, float alpha, float beta,
         activ_params pr = tu_params(kind, alpha, beta, slopes, channels, inner);
         return activ_forward(kind, &pr, x, y, n);
     }
-    activ_kargs a = tu_kargs(alpha, beta, slopes, channels, inner);
+    activ_kargs a = tu_kargs_kind(kind, alpha, beta, slopes, channels, inner);
     p->k->fwd[kind](x, y, n, &a);
     return ACTIV_OK;
 }
@@ -285,7 +298,7 @@ activ_status tu_bwd(const tu_path *p, activ_kind kind, float alpha, float beta,
         activ_params pr = tu_params(kind, alpha, beta, slopes, channels, inner);
         return activ_backward(kind, &pr, x, dy, dx, n, dparam);
     }
-    activ_kargs a = tu_kargs(alpha, beta, slopes, channels, inner);
+    activ_kargs a = tu_kargs_kind(kind, alpha, beta, slopes, channels, inner);
     size_t nacc = kind == ACTIV_PRELU ? a.channels : 1;
     double *acc = NULL;
     if (dparam && (kind == ACTIV_PRELU || kind == ACTIV_SWISH)) {
@@ -308,7 +321,7 @@ activ_status tu_bwdy(const tu_path *p, activ_kind kind, float alpha, const float
         return activ_backward_from_output(kind, &pr, y, dy, dx, n);
     }
     if (!p->k->bwdy[kind]) return ACTIV_ERR_UNSUPPORTED;
-    activ_kargs a = tu_kargs(alpha, 1.0f, NULL, 1, 1);
+    activ_kargs a = tu_kargs_kind(kind, alpha, 1.0f, NULL, 1, 1);
     p->k->bwdy[kind](y, dy, dx, n, &a, NULL);
     return ACTIV_OK;
 }

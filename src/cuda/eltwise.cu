@@ -30,7 +30,7 @@ struct Args {
     const void *dy;  /* bwd, bwdy */
     void *out;       /* y or dx */
     size_t n;
-    float a, b;
+    float a, b, g, lo, hi; /* alpha, beta, gamma, min_val, max_val */
     float t; /* softplus threshold */
     const float *slopes;
     size_t channels, inner;
@@ -62,10 +62,11 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
 
 /* One element: v = input, g = dy (unused for forward), a = alpha or slope. */
 template <int K, int D>
-__device__ __forceinline__ double elem(float v, float g, float a, float b, float t) {
-    if (D == DIR_FWD) return fwd(K, v, a, b, t);
-    if (D == DIR_BWD) return (double)g * deriv(K, v, a, b, t);
-    return (double)g * deriv_from_output(K, v, a, b, t);
+__device__ __forceinline__ double elem(float v, float g, float a, const Args &p) {
+    const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
+    if (D == DIR_FWD) return fwd_p(K, v, kp);
+    if (D == DIR_BWD) return (double)g * deriv_p(K, v, kp);
+    return (double)g * deriv_from_output_p(K, v, kp);
 }
 
 template <int DT, int K, int D>
@@ -86,7 +87,7 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
         float a = p.a;
         if (K == ACTIV_PRELU) a = p.slopes[prelu_channel(i, p.inner, p.channels)];
         float g = (D == DIR_FWD) ? 0.0f : S::ld(dy[i]);
-        out[i] = S::st(elem<K, D>(S::ld(in[i]), g, a, p.b, p.t));
+        out[i] = S::st(elem<K, D>(S::ld(in[i]), g, a, p));
     }
     /* 16-byte body */
     const uint4 *vin = (const uint4 *)(in + head);
@@ -115,7 +116,7 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
         for (int k = 0; k < V; k++) {
             float a = (K == ACTIV_PRELU) ? as[k] : p.a;
             float g = (D == DIR_FWD) ? 0.0f : S::ld(gs[k]);
-            ys[k] = S::st(elem<K, D>(S::ld(xs[k]), g, a, p.b, p.t));
+            ys[k] = S::st(elem<K, D>(S::ld(xs[k]), g, a, p));
         }
         uint4 yo;
         memcpy(&yo, ys, 16);
@@ -334,6 +335,9 @@ activ_status check_common(activ_kind kind, int dir, const activ_params *p, activ
     a->a = dp.alpha;
     a->b = dp.beta;
     a->t = dp.threshold;
+    a->g = dp.gamma;
+    a->lo = dp.min_val;
+    a->hi = dp.max_val;
     a->slopes = dp.slopes;
     a->channels = kind == ACTIV_PRELU ? dp.channels : 1;
     a->inner = kind == ACTIV_PRELU ? dp.inner : 1;

@@ -50,7 +50,26 @@
     X(sigmoid, ACTIV_SIGMOID, MATH, 1, NONE, ,                                                 \
       "\xCF\x83(x) = 1/(1 + e\xE2\x81\xBB\xCB\xA3)", "\xCF\x83(x)(1 \xE2\x88\x92 \xCF\x83(x))") \
     X(tanh, ACTIV_TANH, MATH, 1, NONE, ,                                                       \
-      "tanh(x)", "1 \xE2\x88\x92 tanh\xC2\xB2(x)")                                        \
+      "tanh(x)", "1 \xE2\x88\x92 tanh\xC2\xB2(x)")                                          \
+    X(relu6, ACTIV_RELU6, MEMORY, 1, NONE, ,                                                   \
+      "min(max(0, x), 6)", "1 if 0 < x < 6 else 0")                                           \
+    X(hardtanh, ACTIV_HARDTANH, MEMORY, 1, NONE, ACTIV_P(min_val, -1.0f) ACTIV_P(max_val, 1.0f), \
+      "min(max(lo, x), hi)", "1 if lo < x < hi else 0")                                       \
+    X(hardsigmoid, ACTIV_HARDSIGMOID, MEMORY, 1, NONE,                                         \
+      ACTIV_P(alpha, 1.0f / 6.0f) ACTIV_P(beta, 0.5f),                                         \
+      "min(max(0, \xCE\xB1x + \xCE\xB2), 1)", "\xCE\xB1 if 0 < \xCE\xB1x + \xCE\xB2 < 1 else 0") \
+    X(hardswish, ACTIV_HARDSWISH, MEMORY, 0, NONE, ,                                           \
+      "x\xC2\xB7relu6(x + 3)/6", "0, x/3 + 1/2, 1 (x < \xE2\x88\x92" "3, |x| \xE2\x89\xA4 3, x > 3)") \
+    X(softsign, ACTIV_SOFTSIGN, MEMORY, 1, NONE, ,                                             \
+      "x/(1 + |x|)", "1/(1 + |x|)\xC2\xB2")                                                   \
+    X(relu2, ACTIV_RELU2, MEMORY, 1, NONE, ,                                                   \
+      "max(0, x)\xC2\xB2", "2\xC2\xB7max(0, x)")                                              \
+    X(thresholded_relu, ACTIV_THRESHOLDED_RELU, MEMORY, 1, NONE, ACTIV_P(alpha, 1.0f),         \
+      "x if x > \xCE\xB1 else 0", "1 if x > \xCE\xB1 else 0")                                  \
+    X(selu, ACTIV_SELU, MATH, 1, NONE, ACTIV_P(alpha, 1.6732632423543772f) ACTIV_P(gamma, 1.0507009873554805f), \
+      "\xCE\xB3x if x > 0 else \xCE\xB3\xCE\xB1(e\xCB\xA3 \xE2\x88\x92 1)", "\xCE\xB3 if x > 0 else \xCE\xB3\xCE\xB1" "e\xCB\xA3") \
+    X(celu, ACTIV_CELU, MATH, 1, NONE, ACTIV_P(alpha, 1.0f),                                   \
+      "x if x > 0 else \xCE\xB1(e^(x/\xCE\xB1) \xE2\x88\x92 1)", "1 if x > 0 else e^(x/\xCE\xB1)") \
     X(gelu, ACTIV_GELU, MATH, 0, NONE, ,                                              \
       "x\xC2\xB7\xCE\xA6(x), \xCE\xA6(x) = (1 + erf(x/\xE2\x88\x9A" "2))/2", "\xCE\xA6(x) + x\xC2\xB7\xCF\x86(x)") \
     X(gelu_tanh, ACTIV_GELU_TANH, MATH, 0, NONE, ,                                    \

@@ -10,8 +10,12 @@
 /* 1 if the layer's backward needs z (no from-output form for its kind and parameters). */
 static inline int nn_needs_z(int act, float alpha)
 {
-    return act == ACTIV_PRELU || act == ACTIV_SWISH || (act == ACTIV_LEAKY_RELU && !(alpha > 0)) ||
-           (act == ACTIV_ELU && !(alpha >= 0));
+    if (act < 0 || act >= ACTIV_KIND_COUNT)
+        return 0;
+    /* libactiv's own rule (kind and parameters): an empty from-output call validates them */
+    activ_params p = activ_default_params((activ_kind)act);
+    p.alpha = alpha;
+    return activ_backward_from_output((activ_kind)act, &p, NULL, NULL, NULL, 0) != ACTIV_OK;
 }
 
 /* The libactiv parameters of a layer (prelu: one slope per output unit, channels-last). */

@@ -11,8 +11,8 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# 1. The full matrix at one small size, 1 and 2 threads: 13 function rows (prelu twice)
-#    x (fwd, bwd) + 7 from-output rows = 33, times 2 thread counts.
+# 1. The full matrix at one small size, 1 and 2 threads: 22 function rows (prelu twice)
+#    x (fwd, bwd) + 15 from-output rows = 59, times 2 thread counts.
 "$activ" bench --sizes 4096 --threads 1,2 --reps 3 --min-time 1 --json "$tmp/b.json" \
     >"$tmp/out.txt" 2>"$tmp/err.txt"
 rc=$?
@@ -28,12 +28,12 @@ def check(c, msg):
 check(d["isa"] in ("scalar", "sse2", "avx2", "avx512", "neon"), "isa %r" % d.get("isa"))
 check(d["cpu"] and d["cpus"] >= 1 and d["reps"] == 3, "header fields")
 rows = d["rows"]
-want = {(f, dr, t) for f in ["relu", "leaky_relu", "prelu/nsc", "prelu/ncs", "elu", "swish", "sigmoid", "tanh",
-                             "gelu", "gelu_tanh", "softplus", "mish", "logsigmoid"]
+fo = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "relu6", "hardtanh", "hardsigmoid", "softsign",
+      "relu2", "thresholded_relu", "selu", "celu", "softplus", "logsigmoid"]
+want = {(f, dr, t) for f in fo + ["prelu/nsc", "prelu/ncs", "swish", "hardswish", "gelu", "gelu_tanh", "mish"]
         for dr in ["fwd", "bwd"] for t in (1, 2)}
-want |= {(f, "bwdy", t) for f in ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "softplus", "logsigmoid"]
-         for t in (1, 2)}
-check(len(rows) == len(want), "expected %d rows, got %d" % (len(want), len(rows)))
+want |= {(f, "bwdy", t) for f in fo for t in (1, 2)}
+check(len(rows) == len(want) == 118, "expected %d rows, got %d" % (len(want), len(rows)))
 got = {(r["function"], r["dir"], r["threads"]) for r in rows}
 check(got == want, "rows differ: missing %s, extra %s" % (sorted(want - got), sorted(got - want)))
 def pos(v):

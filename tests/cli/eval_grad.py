@@ -54,6 +54,8 @@ def sig(z):
     return np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
 
 
+# PyTorch's selu constants as the library's fp32 defaults
+SA, SG = float(np.float32(1.6732632423543772)), float(np.float32(1.0507009873554805))
 rng = np.random.default_rng(7)
 x = (rng.standard_normal((3, 4, 5)) * 4).astype(np.float32)
 x.flat[:6] = [0.0, -0.0, 1e-30, -1e-30, 80.0, -90.0]
@@ -68,6 +70,15 @@ forward = {
     "silu": lambda v: v * sig(v),
     "sigmoid": sig,
     "tanh": np.tanh,
+    "relu6": lambda v: np.clip(v, 0, 6),
+    "hardtanh": lambda v: np.clip(v, -1, 1),
+    "hardsigmoid": lambda v: np.clip(v / 6 + 0.5, 0, 1),
+    "hardswish": lambda v: v * np.clip(v + 3, 0, 6) / 6,
+    "softsign": lambda v: v / (1 + np.abs(v)),
+    "relu2": lambda v: np.maximum(v, 0) ** 2,
+    "thresholded_relu": lambda v: np.where(v > 1, v, 0.0),
+    "selu": lambda v: np.where(v > 0, SG * v, SG * SA * np.expm1(np.minimum(v, 0))),
+    "celu": lambda v: np.where(v > 0, v, np.expm1(np.minimum(v, 0))),
 }
 deriv = {
     "relu": lambda v: (v > 0).astype(np.float64),
@@ -76,6 +87,15 @@ deriv = {
     "swish": lambda v: sig(v) + v * sig(v) * sig(-v),
     "sigmoid": lambda v: sig(v) * sig(-v),
     "tanh": lambda v: 1 - np.tanh(v) ** 2,
+    "relu6": lambda v: ((v > 0) & (v < 6)).astype(np.float64),
+    "hardtanh": lambda v: ((v > -1) & (v < 1)).astype(np.float64),
+    "hardsigmoid": lambda v: np.where((v > -3) & (v < 3), 1 / 6, 0.0),
+    "hardswish": lambda v: np.where(v < -3, 0.0, np.where(v > 3, 1.0, v / 3 + 0.5)),
+    "softsign": lambda v: 1 / (1 + np.abs(v)) ** 2,
+    "relu2": lambda v: 2 * np.maximum(v, 0),
+    "thresholded_relu": lambda v: (v > 1).astype(np.float64),
+    "selu": lambda v: np.where(v > 0, SG, SG * SA * np.exp(np.minimum(v, 0))),
+    "celu": lambda v: np.where(v > 0, 1.0, np.exp(np.minimum(v, 0))),
 }
 for name, f in forward.items():
     rc, _, err = run("eval", name, xin, path("y.npy"))
@@ -114,14 +134,51 @@ for name, want in [("relu", 0.0), ("leaky_relu", 0.01), ("elu", 1.0)]:
     g = np.load(path("g.npy"))
     check(np.all(g == np.float32(want)), f"{name}'(0) = {g}, PyTorch gives {want}")
 
+# the kinks of the clamp family follow PyTorch (hardtanh_backward, hardswish_backward)
+kk = save("kk.npy", np.array([-3.0, 0.0, 3.0, 6.0, -1.0, 1.0], np.float32))
+ones6 = save("ones6.npy", np.ones(6, np.float32))
+for name, want in [("relu6", [0, 0, 1, 0, 0, 1]), ("hardtanh", [0, 1, 0, 0, 0, 0]),
+                   ("hardsigmoid", [0, 1 / 6, 0, 0, 1 / 6, 1 / 6]),
+                   ("hardswish", [-0.5, 0.5, 1.5, 1, 1 / 6, 5 / 6])]:
+    rc, _, err = run("grad", name, kk, ones6, path("g.npy"))
+    g = np.load(path("g.npy")) if rc == 0 else None
+    check(rc == 0 and np.array_equal(g, np.array(want, np.float32)), f"{name}' at its kinks: {g} want {want} {err}")
+run("eval", "hardswish", kk, path("hs.npy"))
+hs = np.load(path("hs.npy"))
+check(hs[0] == 0 and np.signbit(hs[0]) and hs[2] == 3, f"hardswish(-3) = -0 and (3) = 3: {hs}")
+
+# parameters: one spelling per field (--alpha --beta --gamma --min_val --max_val)
+for args, f in [(["hardtanh", "--min_val", "-2", "--max_val", "0.5"], lambda v: np.clip(v, -2, 0.5)),
+                (["hardsigmoid", "--alpha", "0.2", "--beta", "0.5"],
+                 lambda v: np.clip(np.float64(np.float32(0.2)) * v + 0.5, 0, 1)),
+                (["selu", "--alpha", "2", "--gamma", "3"], lambda v: np.where(v > 0, 3 * v, 6 * np.expm1(np.minimum(v, 0)))),
+                (["celu", "--alpha", "2"], lambda v: np.where(v > 0, v, 2 * np.expm1(np.minimum(v, 0) / 2))),
+                (["thresholded_relu", "--alpha", "0.5"], lambda v: np.where(v > 0.5, v, 0.0))]:
+    rc, _, err = run("eval", *args, xin, path("y.npy"))
+    check(rc == 0, f"eval {args}: {err}")
+    if rc == 0:
+        e = ulps(np.load(path("y.npy")), f(x64)).max()
+        check(e <= 1, f"eval {args} max ulp {e}")
+# options a function does not take are usage errors; values out of range are refused
+for args in (["relu6", "--alpha", "1"], ["hardtanh", "--gamma", "1"], ["selu", "--beta", "1"]):
+    rc, _, err = run("eval", *args, xin, path("bad.npy"))
+    check(rc == 2, f"eval {args} should be a usage error: rc {rc}")
+for args in (["hardtanh", "--min_val", "2"], ["celu", "--alpha", "0"]):
+    rc, _, err = run("eval", *args, xin, path("bad.npy"))
+    check(rc in (1, 2) and "parameter" in err, f"eval {args} should be refused: rc {rc} {err}")
+check(not os.path.exists(path("bad.npy")), "a refused call left an output file")
+rc, _, _ = run("grad", "hardswish", "--from-output", xin, dyin, path("bad.npy"))
+check(rc == 2, f"hardswish --from-output must be a usage error (rc {rc})")
+
 # --from-output agrees with the x form
-for name in ["relu", "leaky_relu", "elu", "sigmoid", "tanh"]:
+for name in ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "relu6", "hardtanh", "hardsigmoid",
+             "softsign", "relu2", "thresholded_relu", "selu", "celu"]:
     run("eval", name, xin, path("y.npy"))
     rc, _, err = run("grad", name, "--from-output", path("y.npy"), dyin, path("dxy.npy"))
     check(rc == 0, f"grad --from-output {name}: {err}")
     run("grad", name, xin, dyin, path("dx.npy"))
     a, b = np.load(path("dxy.npy")), np.load(path("dx.npy"))
-    tol = 1e-6 if name in ("relu", "leaky_relu") else 2e-3
+    tol = 1e-6 if name in ("relu", "leaky_relu", "relu6", "hardtanh", "hardsigmoid", "thresholded_relu") else 2e-3
     check(np.allclose(a, b, rtol=tol, atol=1e-6), f"from-output {name} differs: {np.abs(a - b).max()}")
 
 # prelu: slopes along axis 1, or the last axis; dalpha has one value per channel
