@@ -34,6 +34,15 @@
  *               (a = alpha = 1.6732632, g = gamma = 1.0507010: PyTorch's constants)
  *   celu        f(x) = x if x > 0 else a*(e^(x/a) - 1)   f'(x) = 1 if x > 0 else e^(x/a)
  *               (a = 1; needs a > 0)
+ *   gelu        f(x) = x * Phi(x), Phi(x) = (1 + erf(x/sqrt2))/2    f'(x) = Phi(x) + x*phi(x)
+ *   gelu_tanh   f(x) = x/2 * (1 + tanh(u)), u = sqrt(2/pi)*(x + 0.044715*x^3)   (PyTorch's
+ *               gelu(approximate='tanh'))        f'(x) = s(2u) + x*u'(x)*2*s(2u)*(1 - s(2u))
+ *   softplus    f(x) = log(1 + e^(b*x)) / b, and f(x) = x where b*x > t  (b = beta 1,
+ *               t = threshold 20, as PyTorch; needs b > 0)
+ *                                                f'(x) = s(b*x), and 1 where b*x > t (at
+ *                                                b*x = t the smooth branch, as PyTorch's backward)
+ *   mish        f(x) = x * tanh(softplus(x))     f'(x) = tanh(sp) + x*(1 - tanh(sp)^2)*s(x)
+ *   logsigmoid  f(x) = log s(x) = -softplus(-x)  f'(x) = s(-x) = 1 - s(x)
  *
  * From-output backward (the framework may free x after the forward pass): dx = dy * g(y)
  *   relu        g(y) = 1 if y > 0 else 0
@@ -49,8 +58,12 @@
  *   thresholded_relu  g(y) = 1 if y > a else 0       (needs a >= 0)
  *   selu        g(y) = g if y > 0 else y + g*a       (needs g > 0, a >= 0)
  *   celu        g(y) = 1 if y > 0 else (y + a)/a
- * prelu, swish and hardswish (not invertible) have no from-output form
- * (ACTIV_ERR_UNSUPPORTED).
+ *   softplus    g(y) = 1 - e^(-b*y), and 1 where b*y > t (exact wherever y came from the
+ *               linear branch; within e^-t of s(b*x) for the few y of the smooth branch above
+ *               t/b); 0 for y <= 0 (outside the range of f)
+ *   logsigmoid  g(y) = 1 - e^y; 0 for y >= 0 (outside the range of f)
+ * prelu, swish, hardswish (not invertible), gelu, gelu_tanh and mish have no from-output
+ * form (ACTIV_ERR_UNSUPPORTED).
  *
  * ---------------------------------------------------------------------------------------
  * Semantics, identical on every code path (scalar, SSE2, AVX2, AVX-512, any thread count)
@@ -61,8 +74,12 @@
  *   inf     The mathematical limits: relu(-inf) = 0, sigmoid(-inf) = +0, sigmoid(+inf) = 1,
  *           tanh(+-inf) = +-1, elu(-inf) = -a, swish(-inf) = -0 for b > 0, f'(+-inf) is the
  *           limit of f' (0 for sigmoid and tanh; 1 or 0 for swish depending on the side).
+ *           gelu, gelu_tanh, mish: f(+inf) = +inf, f(-inf) = -0, f'(+inf) = 1, f'(-inf) = -0
+ *           (approached from below); softplus(-inf) = +0, softplus(+inf) = +inf;
+ *           logsigmoid(-inf) = -inf, logsigmoid(+inf) = -0; their f' limits 0 and 1.
  *   -0      Kept wherever the math keeps it: relu(-0) = -0 (as PyTorch), leaky(-0) = -0,
- *           elu(-0) = -0, tanh(-0) = -0, swish(-0) = -0, sigmoid(-0) = 0.5.
+ *           elu(-0) = -0, tanh(-0) = -0, swish(-0) = -0, sigmoid(-0) = 0.5, gelu(-0) =
+ *           gelu_tanh(-0) = mish(-0) = -0 (softplus(-0) = log 2, logsigmoid(-0) = -log 2).
  *   kinks   PyTorch's conventions: relu'(0) = 0; leaky'(0) = a; prelu'(0) = a_c and the
  *           element adds 0 to da_c; elu'(0) = a (the x <= 0 branch). -0 and +0 agree.
  *           relu6 and hardtanh: 0 at both bounds (PyTorch's hardtanh_backward); hardsigmoid:
@@ -165,11 +182,17 @@ typedef enum activ_kind {
     ACTIV_THRESHOLDED_RELU = 13,
     ACTIV_SELU = 14,
     ACTIV_CELU = 15,
-    ACTIV_KIND_COUNT = 16
+    ACTIV_GELU = 16,
+    ACTIV_GELU_TANH = 17,
+    ACTIV_SOFTPLUS = 18,
+    ACTIV_MISH = 19,
+    ACTIV_LOGSIGMOID = 20,
+    ACTIV_KIND_COUNT = 21
 } activ_kind;
 
 /* The CLI name of a kind: the enum's name in lower case ("relu", "leaky_relu", ...,
- * "thresholded_relu", "selu", "celu"), or NULL for an unknown kind. */
+ * "thresholded_relu", "selu", "celu", "gelu", "gelu_tanh", "softplus", "mish",
+ * "logsigmoid"), or NULL for an unknown kind. */
 ACTIV_API const char *activ_kind_name(activ_kind kind);
 /* Parses a name (also "silu" for swish, case-sensitive). Returns ACTIV_ERR_KIND if unknown. */
 ACTIV_API activ_status activ_kind_from_name(const char *name, activ_kind *kind);
@@ -177,7 +200,7 @@ ACTIV_API activ_status activ_kind_from_name(const char *name, activ_kind *kind);
 /* Parameters of an activation. Fields a kind does not use are ignored. */
 typedef struct activ_params {
     float alpha;         /* leaky_relu slope (0.01), elu alpha (1) */
-    float beta;          /* swish beta (1) */
+    float beta;          /* swish beta (1), softplus beta (1, > 0) */
     const float *slopes; /* prelu: one slope per channel, slopes[channels] */
     size_t channels;     /* prelu: number of channels (1 = one shared slope) */
     size_t inner;        /* prelu: contiguous elements per channel run. Element i belongs to

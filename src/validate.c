@@ -69,6 +69,7 @@ static int activ_params_in_range(activ_kind kind, int dir, const activ_params *p
     case ACTIV_THRESHOLDED_RELU: return dir != ACTIV_DIR_BWDY || p->alpha >= 0;
     case ACTIV_SELU: return dir != ACTIV_DIR_BWDY || (p->gamma > 0 && p->alpha >= 0);
     case ACTIV_CELU: return p->alpha > 0;
+    case ACTIV_SOFTPLUS: return p->beta > 0;
     default: return 1;
     }
 }

@@ -47,6 +47,7 @@ static const sextra extra_cases[] = {
     {ACTIV_SWISH, "beta", -0.5f}, {ACTIV_HARDTANH, "max_val", 2.5f},
     {ACTIV_HARDSIGMOID, "alpha", 0.2f}, /* ONNX's default slope */
     {ACTIV_THRESHOLDED_RELU, "alpha", 0.5f}, {ACTIV_CELU, "alpha", 0.5f},
+    {ACTIV_SOFTPLUS, "beta", 0.5f}, {ACTIV_SOFTPLUS, "threshold", 1.5f},
 };
 #define NCASE_ALL (ACTIV_KIND_COUNT + sizeof extra_cases / sizeof extra_cases[0])
 
@@ -147,6 +148,13 @@ static void build_extra(void) {
     for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) add_window(tails[i], 1 << 12, 1 << 13);
     /* the whole band where sigmoid / swish results are subnormal, every 4th pattern */
     for (uint32_t b = tu_bits(87.0f); b <= tu_bits(105.0f); b += 4) add_extra(b | 0x80000000u);
+    /* gelu, gelu_tanh, mish, logsigmoid: the zeros of gelu', gelu_tanh', mish' (+ sign too), the
+     * negative tails where gelu (-12.5 .. -16) and gelu_tanh (-10 .. -12) reach the subnormals
+     * (every 16th pattern), logsigmoid's subnormal band on the positive side (every 4th) */
+    const float smooth[] = {0.7517915f, 0.7524614f, 1.1924312f, 14.5f, 11.0f, 38.6f};
+    for (size_t i = 0; i < sizeof smooth / sizeof smooth[0]; i++) add_window(smooth[i], 1 << 12, 1 << 13);
+    for (uint32_t b = tu_bits(10.0f); b <= tu_bits(16.0f); b += 16) add_extra(b | 0x80000000u);
+    for (uint32_t b = tu_bits(87.0f); b <= tu_bits(105.0f); b += 4) add_extra(b);
 }
 
 static uint32_t pattern(uint64_t idx) {

@@ -27,6 +27,8 @@ static const kcase cases[] = {
     {ACTIV_HARDSIGMOID, 0.2f, 0.5f}, {ACTIV_HARDSWISH, 0, 1}, {ACTIV_SOFTSIGN, 0, 1},
     {ACTIV_RELU2, 0, 1},     {ACTIV_THRESHOLDED_RELU, 1, 1}, {ACTIV_THRESHOLDED_RELU, -0.5f, 1},
     {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1},       {ACTIV_CELU, 0.5f, 1},
+    {ACTIV_GELU, 0, 1},      {ACTIV_GELU_TANH, 0, 1},      {ACTIV_SOFTPLUS, 0, 1},
+    {ACTIV_SOFTPLUS, 0, 3},  {ACTIV_MISH, 0, 1},           {ACTIV_LOGSIGMOID, 0, 1},
 };
 
 static double worst(const float *got, const double *exact, size_t n, size_t *at) {

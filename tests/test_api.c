@@ -37,9 +37,11 @@ static void versions(void) {
 }
 
 static void names(void) {
-    const char *want[ACTIV_KIND_COUNT] = {"relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh",
+    const char *want[] = {"relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh",
                           "relu6", "hardtanh", "hardsigmoid", "hardswish", "softsign", "relu2",
-                          "thresholded_relu", "selu", "celu"};
+                          "thresholded_relu", "selu", "celu",
+                          "gelu", "gelu_tanh", "softplus", "mish", "logsigmoid"};
+    _Static_assert(sizeof want / sizeof want[0] == ACTIV_KIND_COUNT, "one name per kind");
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         const char *n = activ_kind_name((activ_kind)k);
         if (!want[k]) { /* a kind added without its name here */
@@ -54,7 +56,7 @@ static void names(void) {
     activ_kind k = ACTIV_RELU;
     CHECK_STATUS(activ_kind_from_name("silu", &k), ACTIV_OK, "parse silu");
     CHECK(k == ACTIV_SWISH, "silu parses to swish (%d)", (int)k);
-    const char *bad[] = {"Relu", "", "gelu", "relu ", "silu\n", "tanhh"};
+    const char *bad[] = {"Relu", "", "GELU", "relu ", "silu\n", "tanhh"};
     for (int i = 0; i < 6; i++)
         CHECK_STATUS(activ_kind_from_name(bad[i], &k), ACTIV_ERR_KIND, "parse \"%s\"", bad[i]);
     activ_status s = activ_kind_from_name(NULL, &k);

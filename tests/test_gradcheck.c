@@ -38,7 +38,9 @@ static void dx_check(const tu_path *p) {
     } cs[] = {{ACTIV_RELU, 0, 1},      {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
               {ACTIV_ELU, 1, 1},       {ACTIV_ELU, 0.5f, 1},         {ACTIV_SWISH, 0, 1},
               {ACTIV_SWISH, 0, 1.7f},  {ACTIV_SWISH, 0, -0.5f},      {ACTIV_SWISH, 0, 0},
-              {ACTIV_SIGMOID, 0, 1},   {ACTIV_TANH, 0, 1}};
+              {ACTIV_SIGMOID, 0, 1},   {ACTIV_TANH, 0, 1},           {ACTIV_GELU, 0, 1},
+              {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1},       {ACTIV_SOFTPLUS, 0, 2},
+              {ACTIV_MISH, 0, 1},      {ACTIV_LOGSIGMOID, 0, 1}};
     enum { M = 401 };
     float x[M], dy[M], dx[M];
     const float h = 0x1p-6f;

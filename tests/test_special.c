@@ -36,7 +36,11 @@ static size_t special_inputs(float *x) {
                            -104.0f, -110.0f, -150.0f, -1e10f, 88.72283f, 89.0f, 100.0f,
                            9.010913f, -9.010913f, 8.0f, -8.0f, 16.635532f, -16.635532f,
                            17.0f, 20.0f, -20.0f, 1e-8f, -1e-8f, -1.2784645f, 0.9f, -0.9f,
-                           1e30f, -1e30f, 0.01f, -0.01f, 3.0f, -3.0f};
+                           1e30f, -1e30f, 0.01f, -0.01f, 3.0f, -3.0f,
+                           /* zeros of gelu', gelu_tanh', mish'; gelu's and gelu_tanh's
+                            * underflow, logsigmoid's subnormal band, gelu' in double's */
+                           -0.7517915f, -0.7524614f, -1.1924312f, -14.5f, -11.0f, 103.5f,
+                           -38.6f};
     for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) x[n++] = tails[i];
     return n;
 }
@@ -62,6 +66,8 @@ static const kcase cases[] = {
     {ACTIV_ELU, 1, 1},          {ACTIV_ELU, 0.5f, 1},         {ACTIV_ELU, 2.5f, 1},
     {ACTIV_SWISH, 0, 1},        {ACTIV_SWISH, 0, 1.7f},       {ACTIV_SWISH, 0, -0.5f},
     {ACTIV_SWISH, 0, 0},        {ACTIV_SIGMOID, 0, 1},        {ACTIV_TANH, 0, 1},
+    {ACTIV_GELU, 0, 1},         {ACTIV_GELU_TANH, 0, 1},      {ACTIV_SOFTPLUS, 0, 1},
+    {ACTIV_SOFTPLUS, 0, 0.5f},  {ACTIV_MISH, 0, 1},           {ACTIV_LOGSIGMOID, 0, 1},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 

@@ -136,6 +136,9 @@ float tu_rng_interesting(tu_rng *r, activ_kind kind) {
         return tu_rng_range(r, 5.0f, 20.0f) * ((tu_rng_u64(r) & 1) ? -1.0f : 1.0f);
     case 6: /* a few ULP around the kink / 0 / the swish minimum */
         if (kind == ACTIV_SWISH) return tu_next(-1.2784645f, (int)(tu_rng_u64(r) % 2001) - 1000);
+        if (kind == ACTIV_GELU || kind == ACTIV_GELU_TANH || kind == ACTIV_MISH) /* f'(x0) = 0 */
+            return tu_next(kind == ACTIV_GELU ? -0.7517915f : kind == ACTIV_MISH ? -1.1924312f : -0.7524614f,
+                           (int)(tu_rng_u64(r) % 2001) - 1000);
         return tu_float((uint32_t)(tu_rng_u64(r) % 64) | ((tu_rng_u64(r) & 1) ? 0x80000000u : 0));
     default:
         return tu_rng_logu(r, -20, 7);
@@ -160,6 +163,7 @@ activ_kargs tu_kargs(float alpha, float beta, const float *slopes, size_t channe
     memset(&a, 0, sizeof a);
     a.alpha = alpha;
     a.beta = beta;
+    a.threshold = 20.0f; /* softplus's default (no other kind reads it) */
     a.slopes = slopes;
     a.channels = channels ? channels : 1;
     a.inner = inner ? inner : 1;

@@ -31,6 +31,7 @@ struct Args {
     void *out;       /* y or dx */
     size_t n;
     float a, b, g, lo, hi; /* alpha, beta, gamma, min_val, max_val */
+    float t; /* softplus threshold */
     const float *slopes;
     size_t channels, inner;
 };
@@ -62,7 +63,7 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
 /* One element: v = input, g = dy (unused for forward), a = alpha or slope. */
 template <int K, int D>
 __device__ __forceinline__ double elem(float v, float g, float a, const Args &p) {
-    const KParams kp = {a, p.b, p.g, p.lo, p.hi};
+    const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
     if (D == DIR_FWD) return fwd_p(K, v, kp);
     if (D == DIR_BWD) return (double)g * deriv_p(K, v, kp);
     return (double)g * deriv_from_output_p(K, v, kp);
@@ -333,6 +334,7 @@ activ_status check_common(activ_kind kind, int dir, const activ_params *p, activ
     a->n = n;
     a->a = dp.alpha;
     a->b = dp.beta;
+    a->t = dp.threshold;
     a->g = dp.gamma;
     a->lo = dp.min_val;
     a->hi = dp.max_val;

@@ -114,8 +114,12 @@ ACTIV_HD double sigmoid_slope_d(double t) {
     return e / (q * q);
 }
 
-/* ---- forward f(x); a = alpha or the prelu channel's slope, b = swish beta ---- */
-ACTIV_HD double fwd(int kind, float xf, float a, float b) {
+/* gelu, gelu_tanh, softplus, mish, logsigmoid: gelu_f, gelu_deriv, ... */
+#include "math_smooth.cuh"
+
+/* ---- forward f(x); a = alpha or the prelu channel's slope, b = swish/softplus beta,
+ * t = softplus threshold ---- */
+ACTIV_HD double fwd(int kind, float xf, float a, float b, float t = 20.0f) {
     double x = xf;
     switch (kind) {
     case ACTIV_RELU: return x < 0 ? 0.0 : x; /* NaN and -0 pass through */
@@ -133,12 +137,17 @@ ACTIV_HD double fwd(int kind, float xf, float a, float b) {
         double u = expm1_neg(-2.0 * fabs(x)); /* in [-1, 0] */
         return copysign(-u / (2.0 + u), x);
     }
+    case ACTIV_GELU: return gelu_f(x);
+    case ACTIV_GELU_TANH: return gelu_tanh_f(x);
+    case ACTIV_SOFTPLUS: return softplus_f(x, b, t);
+    case ACTIV_MISH: return mish_f(x);
+    case ACTIV_LOGSIGMOID: return logsigmoid_f(x);
     default: return NAN;
     }
 }
 
 /* ---- f'(x) with the header's kink conventions (x <= 0 branch at 0), NaN for NaN ---- */
-ACTIV_HD double deriv(int kind, float xf, float a, float b) {
+ACTIV_HD double deriv(int kind, float xf, float a, float b, float t = 20.0f) {
     double x = xf;
     switch (kind) {
     case ACTIV_RELU: return x > 0 ? 1.0 : (x <= 0 ? 0.0 : x);
@@ -162,12 +171,17 @@ ACTIV_HD double deriv(int kind, float xf, float a, float b) {
         double q = 1.0 + e;
         return 4.0 * e / (q * q);
     }
+    case ACTIV_GELU: return gelu_deriv(x);
+    case ACTIV_GELU_TANH: return gelu_tanh_deriv(x);
+    case ACTIV_SOFTPLUS: return softplus_deriv(x, b, t);
+    case ACTIV_MISH: return mish_deriv(x);
+    case ACTIV_LOGSIGMOID: return logsigmoid_deriv(x);
     default: return NAN;
     }
 }
 
 /* ---- g(y) of the from-output table; NaN for kinds without one ---- */
-ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
+ACTIV_HD double deriv_from_output(int kind, float yf, float a, float b = 1.0f, float t = 20.0f) {
     double y = yf;
     switch (kind) {
     case ACTIV_RELU: return y > 0 ? 1.0 : (y <= 0 ? 0.0 : y);
@@ -175,6 +189,8 @@ ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
     case ACTIV_ELU: return y > 0 ? 1.0 : y + (double)a;
     case ACTIV_SIGMOID: return y * (1.0 - y);
     case ACTIV_TANH: return 1.0 - y * y;
+    case ACTIV_SOFTPLUS: return softplus_deriv_from_output(y, b, t);
+    case ACTIV_LOGSIGMOID: return logsigmoid_deriv_from_output(y);
     default: return NAN;
     }
 }
@@ -182,6 +198,7 @@ ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
 /* ---- every parameter of a kind (activ_params' floats; a = alpha or the prelu slope) ---- */
 struct KParams {
     float a, b, g, lo, hi; /* alpha, beta, gamma, min_val, max_val */
+    float t;               /* threshold (softplus) */
 };
 
 /* hardsigmoid's u = alpha*x + beta (exact product, one rounding); the float nearest 1/6 as
@@ -215,7 +232,7 @@ ACTIV_HD double fwd_p(int kind, float xf, const KParams &p) {
     case ACTIV_THRESHOLDED_RELU: return x > p.a ? x : (x <= p.a ? 0.0 : x);
     case ACTIV_SELU: return x > 0 ? (double)p.g * x : ((double)p.g * (double)p.a) * expm1_neg(x);
     case ACTIV_CELU: return x > 0 ? x : (double)p.a * expm1_neg(x / (double)p.a);
-    default: return fwd(kind, xf, p.a, p.b);
+    default: return fwd(kind, xf, p.a, p.b, p.t);
     }
 }
 
@@ -238,7 +255,7 @@ ACTIV_HD double deriv_p(int kind, float xf, const KParams &p) {
     case ACTIV_THRESHOLDED_RELU: return x > p.a ? 1.0 : (x <= p.a ? 0.0 : x);
     case ACTIV_SELU: return x > 0 ? (double)p.g : ((double)p.g * (double)p.a) * exp_neg(x);
     case ACTIV_CELU: return x > 0 ? 1.0 : exp_neg(x / (double)p.a);
-    default: return deriv(kind, xf, p.a, p.b);
+    default: return deriv(kind, xf, p.a, p.b, p.t);
     }
 }
 
@@ -257,7 +274,7 @@ ACTIV_HD double deriv_from_output_p(int kind, float yf, const KParams &p) {
     case ACTIV_THRESHOLDED_RELU: return y > p.a ? 1.0 : (y <= p.a ? 0.0 : y);
     case ACTIV_SELU: return y > 0 ? (double)p.g : y + (double)p.g * (double)p.a;
     case ACTIV_CELU: return y > 0 ? 1.0 : (y + (double)p.a) / (double)p.a;
-    default: return deriv_from_output(kind, yf, p.a);
+    default: return deriv_from_output(kind, yf, p.a, p.b, p.t);
     }
 }
 

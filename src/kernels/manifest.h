@@ -69,7 +69,17 @@
     X(selu, ACTIV_SELU, MATH, 1, NONE, ACTIV_P(alpha, 1.6732632423543772f) ACTIV_P(gamma, 1.0507009873554805f), \
       "\xCE\xB3x if x > 0 else \xCE\xB3\xCE\xB1(e\xCB\xA3 \xE2\x88\x92 1)", "\xCE\xB3 if x > 0 else \xCE\xB3\xCE\xB1" "e\xCB\xA3") \
     X(celu, ACTIV_CELU, MATH, 1, NONE, ACTIV_P(alpha, 1.0f),                                   \
-      "x if x > 0 else \xCE\xB1(e^(x/\xCE\xB1) \xE2\x88\x92 1)", "1 if x > 0 else e^(x/\xCE\xB1)")
+      "x if x > 0 else \xCE\xB1(e^(x/\xCE\xB1) \xE2\x88\x92 1)", "1 if x > 0 else e^(x/\xCE\xB1)") \
+    X(gelu, ACTIV_GELU, MATH, 0, NONE, ,                                              \
+      "x\xC2\xB7\xCE\xA6(x), \xCE\xA6(x) = (1 + erf(x/\xE2\x88\x9A" "2))/2", "\xCE\xA6(x) + x\xC2\xB7\xCF\x86(x)") \
+    X(gelu_tanh, ACTIV_GELU_TANH, MATH, 0, NONE, ,                                    \
+      "x/2\xC2\xB7(1 + tanh(\xE2\x88\x9A(2/\xCF\x80)(x + 0.044715x\xC2\xB3)))", "\xCF\x83(2u) + 2x\xC2\xB7u\xE2\x80\xB2\xC2\xB7\xCF\x83(2u)(1 \xE2\x88\x92 \xCF\x83(2u))") \
+    X(softplus, ACTIV_SOFTPLUS, MATH, 1, NONE,  ACTIV_P(beta, 1.0f) ACTIV_P(threshold, 20.0f), \
+      "log(1 + e\xE1\xB5\x9D\xCB\xA3)/\xCE\xB2; x if \xCE\xB2x > threshold", "\xCF\x83(\xCE\xB2x); 1 if \xCE\xB2x > threshold") \
+    X(mish, ACTIV_MISH, MATH, 0, NONE, ,                                              \
+      "x\xC2\xB7tanh(softplus(x))", "tanh(sp) + x\xC2\xB7\xCF\x83(x)(1 \xE2\x88\x92 tanh\xC2\xB2(sp))") \
+    X(logsigmoid, ACTIV_LOGSIGMOID, MATH, 1, NONE, ,                                  \
+      "log \xCF\x83(x) = \xE2\x88\x92softplus(\xE2\x88\x92x)", "\xCF\x83(\xE2\x88\x92x) = 1 \xE2\x88\x92 \xCF\x83(x)")
 
 /* X(field) - every float field of activ_params a kind may read (one spelling everywhere:
  * the C field, the CLI option --field, the Python keyword). */

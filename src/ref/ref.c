@@ -90,6 +90,11 @@ double activ_ref_forward_p(activ_kind kind, float xf, const activ_params *p) {
         return x > 0 ? (double)p->gamma * x : (double)p->gamma * a * expm1(x);
     case ACTIV_CELU:
         return x > 0 ? x : a * expm1(x / a);
+    case ACTIV_GELU: return activ_ref_gelu(x);
+    case ACTIV_GELU_TANH: return activ_ref_gelu_tanh(x);
+    case ACTIV_SOFTPLUS: return activ_ref_softplus(x, b, p->threshold);
+    case ACTIV_MISH: return activ_ref_mish(x);
+    case ACTIV_LOGSIGMOID: return activ_ref_logsigmoid(x);
     default:
         return NAN;
     }
@@ -167,6 +172,11 @@ double activ_ref_derivative_p(activ_kind kind, float xf, const activ_params *p) 
         return x > 0 ? (double)p->gamma : (double)p->gamma * a * exp(x);
     case ACTIV_CELU:
         return x > 0 ? 1.0 : exp(x / a);
+    case ACTIV_GELU: return activ_ref_gelu_deriv(x);
+    case ACTIV_GELU_TANH: return activ_ref_gelu_tanh_deriv(x);
+    case ACTIV_SOFTPLUS: return activ_ref_softplus_deriv(x, b, p->threshold);
+    case ACTIV_MISH: return activ_ref_mish_deriv(x);
+    case ACTIV_LOGSIGMOID: return activ_ref_logsigmoid_deriv(x);
     default:
         return NAN;
     }
@@ -209,6 +219,8 @@ double activ_ref_derivative_from_output_p(activ_kind kind, float yf, const activ
         return y > 0 ? (double)p->gamma : y + (double)p->gamma * a; /* exact */
     case ACTIV_CELU:
         return y > 0 ? 1.0 : (double)(((long double)y + a) / a);
+    case ACTIV_SOFTPLUS: return activ_ref_softplus_deriv_from_output(y, p->beta, p->threshold);
+    case ACTIV_LOGSIGMOID: return activ_ref_logsigmoid_deriv_from_output(y);
     default:
         return NAN;
     }

@@ -45,4 +45,19 @@ double activ_ulp_error(float got, double exact);
 /* The fp32 ULP at |exact| as above (exact finite). */
 double activ_ulp_of(double exact);
 
+/* The smooth transcendental kinds (ref_smooth.c; the switch in ref.c calls them): f, f' and,
+ * where the kind has one, the from-output g(y). Header semantics (NaN, limits at +-inf). */
+double activ_ref_gelu(double x);
+double activ_ref_gelu_deriv(double x);
+double activ_ref_gelu_tanh(double x);
+double activ_ref_gelu_tanh_deriv(double x);
+double activ_ref_softplus(double x, double beta, double threshold);
+double activ_ref_softplus_deriv(double x, double beta, double threshold);
+double activ_ref_softplus_deriv_from_output(double y, double beta, double threshold);
+double activ_ref_mish(double x);
+double activ_ref_mish_deriv(double x);
+double activ_ref_logsigmoid(double x);
+double activ_ref_logsigmoid_deriv(double x);
+double activ_ref_logsigmoid_deriv_from_output(double y);
+
 #endif

@@ -216,6 +216,34 @@ try:
     for name, fn in [("relu", torch.relu), ("silu", torch.nn.functional.silu), ("tanh", torch.tanh)]:
         run("eval", name, xin, path("y.npy"))
         check(np.allclose(np.load(path("y.npy")), fn(t).numpy(), rtol=1e-6, atol=1e-30), f"{name} vs torch")
+    # gelu, gelu_tanh, softplus (also beta/threshold: x = 2.5 sits on the switch for beta 2,
+    # threshold 5), mish, logsigmoid: values and gradients
+    # against torch in float64 (autograd), within 1 ULP forward and 2 ULP backward. x stays in
+    # [-5, 30], where torch's float64 formulas (0.5 x (1 + erf), ...) are themselves accurate
+    # to far better than an fp32 ULP; gradients are compared where |f'| > 1e-6 (torch's
+    # f' = Phi + x phi cancels near its zero).
+    F = torch.nn.functional
+    xs = np.concatenate([np.clip(rng.standard_normal(3000) * 3, -5, 30), [0.0, -0.0, 1.0, 19.9, 20.0, 20.1, 2.5, 2.5000002]]).astype(np.float32)
+    dys = rng.standard_normal(xs.shape).astype(np.float32)
+    cases = [("gelu", [], lambda t: F.gelu(t)), ("gelu_tanh", [], lambda t: F.gelu(t, approximate="tanh")),
+             ("softplus", [], lambda t: F.softplus(t)),
+             ("softplus", ["--beta", "2", "--threshold", "5"], lambda t: F.softplus(t, beta=2, threshold=5)),
+             ("mish", [], lambda t: F.mish(t)), ("logsigmoid", [], lambda t: F.logsigmoid(t))]
+    for name, opts, fn in cases:
+        t64 = torch.from_numpy(xs.astype(np.float64)).requires_grad_(True)
+        y64 = fn(t64)
+        (g64,) = torch.autograd.grad(y64, t64, torch.from_numpy(dys.astype(np.float64)))
+        rc, _, err = run("eval", name, *opts, save("sx.npy", xs), path("sy.npy"))
+        check(rc == 0, f"{name} {opts} eval: {err}")
+        u = ulps(np.load(path("sy.npy")), y64.detach().numpy())
+        check(u.max() <= 1.0, f"{name} {opts} vs torch: {u.max():.3f} ULP at x={xs[u.argmax()]!r}")
+        rc, _, err = run("grad", name, *opts, path("sx.npy"), save("sdy.npy", dys), path("sdx.npy"))
+        check(rc == 0, f"{name} {opts} grad: {err}")
+        g = g64.numpy()
+        keep = np.abs(g) > 1e-6 * np.abs(dys)
+        u = ulps(np.load(path("sdx.npy"))[keep], g[keep])
+        check(u.max() <= 2.0, f"{name} {opts} grad vs torch: {u.max():.3f} ULP")
+        print(f"{name} {' '.join(opts)} vs torch float64: forward and gradient within bounds")
 except ImportError:
     print("torch not installed: skipped the torch comparison")
 

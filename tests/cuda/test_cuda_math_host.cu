@@ -136,7 +136,9 @@ int main(void) {
         {ACTIV_HARDSIGMOID, 1.0f / 6.0f, 0.5f}, {ACTIV_HARDSIGMOID, 0.2f, 0.5f},
         {ACTIV_HARDSWISH, 1, 1}, {ACTIV_SOFTSIGN, 1, 1}, {ACTIV_RELU2, 1, 1},
         {ACTIV_THRESHOLDED_RELU, 1, 1}, {ACTIV_THRESHOLDED_RELU, 0.5f, 1},
-        {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1}, {ACTIV_CELU, 0.5f, 1}};
+        {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1}, {ACTIV_CELU, 0.5f, 1},
+        {ACTIV_GELU, 0, 1}, {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1.0f},
+        {ACTIV_SOFTPLUS, 0, 0.5f}, {ACTIV_MISH, 0, 1}, {ACTIV_LOGSIGMOID, 0, 1}};
     const float dys[] = {1.0f, -0.7f, 3.0e38f, 1e-40f};
     for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
         P p = params[pi];
@@ -144,7 +146,7 @@ int main(void) {
         activ_params ap = activ_default_params((activ_kind)p.kind);
         ap.alpha = p.a;
         ap.beta = p.b;
-        const KParams kp = {p.a, p.b, ap.gamma, ap.min_val, ap.max_val};
+        const KParams kp = {p.a, p.b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
         double mf = 0, mb = 0, my = 0, mdb = 0;
         uint64_t count = 0;
         auto one = [&](uint32_t bits) {
@@ -166,7 +168,8 @@ int main(void) {
                     failures++;
                 } else if (rel > mdb) mdb = rel;
             }
-            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH && p.kind != ACTIV_HARDSWISH) {
+            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH && p.kind != ACTIV_HARDSWISH &&
+                p.kind != ACTIV_GELU && p.kind != ACTIV_GELU_TANH && p.kind != ACTIV_MISH) {
                 /* from output: y = the fp32 forward result */
                 float dyy = (float)((double)dy * deriv_from_output_p(p.kind, y, kp));
                 e = check("bwd_from_output", p.kind, y, dyy,

@@ -4,7 +4,9 @@
  *
  * What each peer is asked to do (the same math and parameters as activ's row):
  *   oneDNN   eltwise_relu (alpha = leaky slope), eltwise_elu, eltwise_swish (alpha = beta),
- *            eltwise_logistic, eltwise_tanh; backward from x with the plain algorithm and
+ *            eltwise_logistic, eltwise_tanh, eltwise_gelu_erf, eltwise_gelu_tanh,
+ *            eltwise_soft_relu (softplus, beta 1), eltwise_mish, eltwise_logsigmoid (these five
+ *            forward and backward from x; oneDNN has no from-output form of them); backward from x with the plain algorithm and
  *            from y with *_use_dst_for_bwd; prelu forward/backward (with diff_weights) for
  *            both layouts. Threads: OpenMP (omp_set_num_threads, looked up at run time).
  *   XNNPACK  clamp [0, inf) for relu, leaky_relu, elu, sigmoid, prelu (channels last);
@@ -246,6 +248,30 @@ static int dn_prepare(const bench_problem *p, bench_peer_op *op)
         alg = dnnl_eltwise_tanh;
         alg_dst = dnnl_eltwise_tanh_use_dst_for_bwd;
         op->what = "eltwise_tanh";
+        break;
+    case ACTIV_GELU:
+        alg = dnnl_eltwise_gelu_erf;
+        op->what = "eltwise_gelu_erf";
+        break;
+    case ACTIV_GELU_TANH:
+        alg = dnnl_eltwise_gelu_tanh;
+        op->what = "eltwise_gelu_tanh";
+        break;
+    case ACTIV_SOFTPLUS:
+        /* oneDNN 2.6's soft_relu is log(1 + e^x): beta 1 only (no switch: above 20 both
+         * round to x in fp32) */
+        if (p->beta != 1.0f)
+            goto done;
+        alg = dnnl_eltwise_soft_relu;
+        op->what = "eltwise_soft_relu";
+        break;
+    case ACTIV_MISH:
+        alg = dnnl_eltwise_mish;
+        op->what = "eltwise_mish";
+        break;
+    case ACTIV_LOGSIGMOID:
+        alg = dnnl_eltwise_logsigmoid;
+        op->what = "eltwise_logsigmoid";
         break;
     default:
         goto done;

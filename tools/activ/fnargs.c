@@ -21,11 +21,19 @@ static void usage(int grad)
         printf("Usage: activ grad FUNC [--PARAM V]... [--alpha-npy ALPHA.npy] [--channels-last]\n"
                "                  [--from-output] IN.npy DY.npy DX.npy [--dparam DP.npy]\n\n"
                "Writes dx = dy * f'(x). IN is x, or the forward output y with --from-output\n"
-               "(every function but prelu and swish; leaky_relu needs alpha > 0, elu alpha >= 0).\n"
+               "(the FROM-OUTPUT functions below; leaky_relu needs alpha > 0, elu alpha >= 0).\n"
                "--dparam writes dalpha (prelu: one value per channel) or dbeta (swish: shape (1,)).\n");
     }
     printf("\n");
     ka_print_funcs(stdout, "FUNC: ");
+    if (grad) {
+        printf("FROM-OUTPUT:");
+#define FN_FO_(name, K, fam, fo, ...) \
+        if (fo) printf(" %s", #name);
+        ACTIV_FOREACH_KIND(FN_FO_)
+#undef FN_FO_
+        printf("\n");
+    }
     printf("PARAM (the functions that take it, with their defaults; prelu's alpha is a shared slope):\n");
     ka_print_param_help(stdout);
     printf("  --alpha-npy F      prelu: one slope per channel, channels on axis 1\n"
