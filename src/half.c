@@ -1,0 +1,257 @@
+/* half.c - every element-wise kind on 16-bit storage (binary16, bfloat16) on the CPU.
+ * The contract and the 1-ULP argument are in include/activ.h ("16-bit storage on the CPU").
+ *
+ * A call is cut into chunks exactly as the fp32 calls are (the size depends on n only); a
+ * chunk runs in blocks of ACTIV_H_BLOCK elements: convert the block's inputs to fp32 (on the
+ * stack), run the fp32 kernel of the path in use from the kernel table (the same kernels as
+ * activ_forward, looked up by kind, with the block's global offset for prelu's channels),
+ * round the results to 16 bits. prelu da / swish db go into one double slot per chunk, added
+ * in chunk order: the bits are the same for any thread count.
+ *
+ * Conversions (src/kernels/half*.c) are picked from the path in use: AVX-512 -> vcvtph2ps /
+ * vcvtps2ph and, where cpuid reports AVX-512 BF16, vcvtneps2bf16; AVX2 -> F16C (when cpuid
+ * reports it) and AVX2 integer rounding for bfloat16; SSE2 and scalar -> portable C. The CPU
+ * features are read once (pthread_once).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "kernels/half.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+/* ---- conversion dispatch ------------------------------------------------------------- */
+
+static pthread_once_t h_once = PTHREAD_ONCE_INIT;
+static int h_f16c, h_avx512bf16;
+
+static void h_detect(void)
+{
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) h_f16c = (c >> 29) & 1;
+    if (__get_cpuid_max(0, NULL) >= 7) {
+        __cpuid_count(7, 1, a, b, c, d);
+        h_avx512bf16 = (a >> 5) & 1;
+    }
+#endif
+}
+
+/* the conversion set for dt on the path in use */
+static const activ_cvt16 *h_cvt(activ_half dt, activ_isa isa)
+{
+    pthread_once(&h_once, h_detect);
+#if defined(__x86_64__)
+    if (isa == ACTIV_ISA_AVX512) {
+        if (dt == ACTIV_F16) return &activ_cvt_f16_avx512;
+        return h_avx512bf16 ? &activ_cvt_bf16_avx512bf16 : &activ_cvt_bf16_avx512;
+    }
+    if (isa == ACTIV_ISA_AVX2) {
+        if (dt == ACTIV_F16) return h_f16c ? &activ_cvt_f16_f16c : &activ_cvt_f16_scalar;
+        return &activ_cvt_bf16_avx2;
+    }
+#else
+    (void)isa;
+#endif
+    return dt == ACTIV_F16 ? &activ_cvt_f16_scalar : &activ_cvt_bf16_scalar;
+}
+
+uint16_t activ_f32_to_16(activ_half dt, float f)
+{
+    return dt == ACTIV_BF16 ? activ_f32_to_bf16_scalar(f) : activ_f32_to_f16_scalar(f);
+}
+
+float activ_16_to_f32(activ_half dt, uint16_t h)
+{
+    return dt == ACTIV_BF16 ? activ_bf16_to_f32_scalar(h) : activ_f16_to_f32_scalar(h);
+}
+
+/* ---- checks (the fp32 API's rules, see src/api.c) ------------------------------------ */
+
+enum { H_FWD, H_BWD, H_BWDY };
+
+static int h_overlap(const void *a, size_t na, const void *b, size_t nb)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return x < y + nb && y < x + na;
+}
+
+static int h_bad_alias(const uint16_t *out, const uint16_t *in, size_t n)
+{
+    return out != in && h_overlap(out, n * 2, in, n * 2);
+}
+
+/* TODO(issue 11): api.c's activ_check_params does the same; share it once the manifest
+ * drives validation (one place for the rules). */
+static activ_status h_check_params(activ_kind kind, int dir, const activ_params *p, size_t n)
+{
+    if (kind == ACTIV_PRELU) {
+        if (p->channels == 0 || p->inner == 0) return ACTIV_ERR_SHAPE;
+        if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
+        if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
+        if (!p->slopes) return ACTIV_ERR_NULL;
+        for (size_t c = 0; c < p->channels; c++)
+            if (!isfinite(p->slopes[c])) return ACTIV_ERR_PARAM;
+    }
+    if ((kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) && !isfinite(p->alpha)) return ACTIV_ERR_PARAM;
+    if (kind == ACTIV_SWISH && !isfinite(p->beta)) return ACTIV_ERR_PARAM;
+    if (dir == H_BWDY) {
+        if (kind == ACTIV_LEAKY_RELU && !(p->alpha > 0)) return ACTIV_ERR_PARAM;
+        if (kind == ACTIV_ELU && !(p->alpha >= 0)) return ACTIV_ERR_PARAM;
+    }
+    return ACTIV_OK;
+}
+
+/* ---- the run ------------------------------------------------------------------------- */
+
+#define ACTIV_H_BLOCK 512
+#define ACTIV_H_CHUNK 16384
+#define ACTIV_H_SERIAL 32768
+#define ACTIV_H_MAX_CHUNKS 64
+#define ACTIV_H_MAX_SLOT_DOUBLES ((size_t)1 << 20)
+
+typedef struct h_job {
+    int dir;
+    activ_fwd_fn fwd;
+    activ_bwd_fn bwd;
+    const activ_cvt16 *cv;
+    const uint16_t *x, *dy;
+    uint16_t *out;
+    activ_kargs ka;
+    size_t n, chunk;
+    double *slots;
+    size_t slot_len;
+} h_job;
+
+static void h_chunk(void *ctx, size_t c)
+{
+    const h_job *j = ctx;
+    float xb[ACTIV_H_BLOCK], gb[ACTIV_H_BLOCK], ob[ACTIV_H_BLOCK];
+    size_t i0 = c * j->chunk, i1 = i0 + j->chunk < j->n ? i0 + j->chunk : j->n;
+    double *acc = j->slots ? j->slots + c * j->slot_len : NULL;
+    activ_kargs ka = j->ka;
+    for (size_t i = i0; i < i1; i += ACTIV_H_BLOCK) {
+        size_t len = i1 - i < ACTIV_H_BLOCK ? i1 - i : ACTIV_H_BLOCK;
+        ka.offset = i;
+        j->cv->to32(j->x + i, xb, len);
+        if (j->dir == H_FWD) {
+            j->fwd(xb, ob, len, &ka);
+        } else {
+            j->cv->to32(j->dy + i, gb, len);
+            j->bwd(xb, gb, ob, len, &ka, acc);
+        }
+        j->cv->from32(ob, j->out + i, len);
+    }
+}
+
+static activ_status h_call(activ_half dt, activ_kind kind, int dir, const activ_params *pin,
+                           const uint16_t *x, const uint16_t *dy, uint16_t *out, size_t n,
+                           float *dparam)
+{
+    activ_params def;
+    const activ_params *p = pin;
+    if (!p) {
+        def = activ_default_params((unsigned)kind < ACTIV_KIND_COUNT ? kind : ACTIV_RELU);
+        p = &def;
+    }
+    if (dir != H_BWD) dparam = NULL;
+    if (n == 0) {
+        if (dparam) {
+            if (kind == ACTIV_SWISH) dparam[0] = 0.0f;
+            else if (kind == ACTIV_PRELU)
+                for (size_t c = 0; c < p->channels; c++) dparam[c] = 0.0f;
+        }
+        return ACTIV_OK;
+    }
+    if (!x || !out || (dir != H_FWD && !dy)) return ACTIV_ERR_NULL;
+    if (n > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
+    if ((unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
+    if ((unsigned)dt > ACTIV_BF16) return ACTIV_ERR_PARAM;
+    const activ_kernels *k = activ_kernels_current();
+    if (dir == H_BWDY && !k->bwdy[kind]) return ACTIV_ERR_UNSUPPORTED;
+    activ_status st = h_check_params(kind, dir, p, n);
+    if (st != ACTIV_OK) return st;
+    if (h_bad_alias(out, x, n)) return ACTIV_ERR_OVERLAP;
+    if (dir != H_FWD && h_bad_alias(out, dy, n)) return ACTIV_ERR_OVERLAP;
+    if (kind != ACTIV_PRELU && kind != ACTIV_SWISH) dparam = NULL;
+    size_t nd = kind == ACTIV_PRELU ? p->channels : 1;
+    if (dparam) {
+        size_t nb = n * 2, ndb = nd * sizeof(float);
+        if (h_overlap(dparam, ndb, x, nb) || h_overlap(dparam, ndb, dy, nb) ||
+            h_overlap(dparam, ndb, out, nb))
+            return ACTIV_ERR_OVERLAP;
+        if (kind == ACTIV_PRELU && h_overlap(dparam, ndb, p->slopes, ndb)) return ACTIV_ERR_OVERLAP;
+    }
+
+    h_job j;
+    memset(&j, 0, sizeof j);
+    j.dir = dir;
+    j.cv = h_cvt(dt, k->isa);
+    j.x = x;
+    j.dy = dy;
+    j.out = out;
+    j.n = n;
+    j.ka.alpha = p->alpha;
+    j.ka.beta = p->beta;
+    j.ka.slopes = p->slopes;
+    j.ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
+    j.ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
+    j.ka.total = 0; /* blocks live on the stack: no prefetch or streaming stores there */
+    if (dir == H_FWD) j.fwd = k->fwd[kind];
+    else j.bwd = dir == H_BWD ? k->bwd[kind] : k->bwdy[kind];
+
+    size_t chunk = (n + ACTIV_H_MAX_CHUNKS - 1) / ACTIV_H_MAX_CHUNKS;
+    if (chunk < ACTIV_H_CHUNK) chunk = ACTIV_H_CHUNK;
+    if (dparam) {
+        j.slot_len = nd;
+        size_t maxchunks = ACTIV_H_MAX_SLOT_DOUBLES / nd;
+        if (maxchunks < 1) maxchunks = 1;
+        size_t c2 = n / maxchunks + (n % maxchunks != 0);
+        if (chunk < c2) chunk = c2;
+    }
+    chunk = (chunk + 15) & ~(size_t)15;
+    if (chunk > n || n <= ACTIV_H_SERIAL) chunk = n;
+    j.chunk = chunk;
+    size_t nchunks = n / chunk + (n % chunk != 0);
+    if (dparam) {
+        j.slots = calloc(nchunks * nd, sizeof(double));
+        if (!j.slots) return ACTIV_ERR_NOMEM;
+    }
+    if (nchunks == 1) h_chunk(&j, 0);
+    else activ_parallel_for(nchunks, h_chunk, &j);
+    if (dparam) {
+        for (size_t c = 0; c < nd; c++) {
+            double s = 0;
+            for (size_t q = 0; q < nchunks; q++) s += j.slots[q * nd + c];
+            dparam[c] = (float)s;
+        }
+        free(j.slots);
+    }
+    return ACTIV_OK;
+}
+
+activ_status activ_forward16(activ_half dt, activ_kind kind, const activ_params *p,
+                             const uint16_t *x, uint16_t *y, size_t n)
+{
+    return h_call(dt, kind, H_FWD, p, x, NULL, y, n, NULL);
+}
+
+activ_status activ_backward16(activ_half dt, activ_kind kind, const activ_params *p,
+                              const uint16_t *x, const uint16_t *dy, uint16_t *dx, size_t n,
+                              float *dparam)
+{
+    return h_call(dt, kind, H_BWD, p, x, dy, dx, n, dparam);
+}
+
+activ_status activ_backward_from_output16(activ_half dt, activ_kind kind, const activ_params *p,
+                                          const uint16_t *y, const uint16_t *dy, uint16_t *dx,
+                                          size_t n)
+{
+    return h_call(dt, kind, H_BWDY, p, y, dy, dx, n, NULL);
+}
