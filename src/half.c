@@ -110,7 +110,7 @@ static activ_status h_check_params(activ_kind kind, int dir, const activ_params 
 
 /* ---- the run ------------------------------------------------------------------------- */
 
-#define ACTIV_H_BLOCK 512
+#define ACTIV_H_BLOCK 2048
 #define ACTIV_H_CHUNK 16384
 #define ACTIV_H_SERIAL 32768
 #define ACTIV_H_MAX_CHUNKS 64
