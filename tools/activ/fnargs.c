@@ -23,6 +23,9 @@ static void usage(int grad)
                "--dparam writes dalpha (prelu: one value per channel) or dbeta (swish: shape (1,)).\n");
     }
     printf("\nFUNC: relu leaky_relu prelu elu swish (silu) sigmoid tanh\n"
+           "Also: softmax, log_softmax (--axis A), swiglu, geglu, reglu (two inputs, or --split);\n"
+           "  'activ eval softmax --help', 'activ eval swiglu --help'. 16-bit data: a float16 .npy\n"
+           "  ('<f2') is used as float16; bfloat16 bits in a uint16 .npy ('<u2') need --dtype bf16.\n"
            "  --alpha A          leaky_relu slope (0.01), elu alpha (1), prelu shared slope (0.25)\n"
            "  --beta B           swish beta (1)\n"
            "  --alpha-npy F      prelu: one slope per channel, channels on axis 1\n"
