@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < nmax; i++) {
         x[i] = (float)((double)(i % 2000) / 100.0 - 10.0);
         g[i] = 0.5f;
-        for (int d = 0; d < 2; d++) xh[d][i] = activ_f32_to_16((activ_half)d, x[i]), gh[d][i] = activ_f32_to_16((activ_half)d, g[i]);
+        for (int d = 0; d < 2; d++) xh[d][i] = activ_half_from_f32((activ_half)d, x[i]), gh[d][i] = activ_half_from_f32((activ_half)d, g[i]);
     }
     float slope = 0.25f;
     printf("activ_bench16: path %s, %d thread(s); Gelem/s, median of 7\n", activ_isa_name(activ_get_isa()), threads);

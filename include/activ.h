@@ -432,8 +432,20 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
                                                     uint16_t *dx, size_t n);
 /* One value: fp32 -> 16-bit with round-to-nearest-even (the library's conversion), and the
  * exact 16-bit -> fp32. */
-ACTIV_API uint16_t activ_f32_to_16(activ_half dt, float f);
-ACTIV_API float activ_16_to_f32(activ_half dt, uint16_t h);
+ACTIV_API uint16_t activ_half_from_f32(activ_half dt, float f);
+ACTIV_API float activ_half_to_f32(activ_half dt, uint16_t h);
+
+/* ---- bias + activation -----------------------------------------------------------------
+ * A Dense layer's epilogue in one pass per row (the row stays in L1): z is (rows, cols),
+ * b is (cols), y is (rows, cols).
+ *   z[r][c] = z[r][c] + b[c]   (in place, rounded to fp32: the pre-activation a backward needs)
+ *   y[r][c] = f(z[r][c])       (kind's kernel; kind -1 means no activation, y unused)
+ * The arguments are checked once per call (as activ_forward's, n = rows * cols, element i of
+ * the call at index r * cols + c for prelu's channels), then the kernels run row by row,
+ * threaded over rows. y may be exactly z. Bitwise the same as adding b and calling
+ * activ_forward. Returns ACTIV_OK, or NULL/SIZE/SHAPE/PARAM/OVERLAP/KIND. */
+ACTIV_API activ_status activ_bias_forward(activ_kind kind, const activ_params *p, float *z,
+                                          const float *b, float *y, size_t rows, size_t cols);
 
 #ifdef __cplusplus
 }

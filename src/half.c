@@ -21,6 +21,7 @@
 
 #include "internal.h"
 #include "kernels/half.h"
+#include "xcheck.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -62,50 +63,24 @@ static const activ_cvt16 *h_cvt(activ_half dt, activ_isa isa)
     return dt == ACTIV_F16 ? &activ_cvt_f16_scalar : &activ_cvt_bf16_scalar;
 }
 
-uint16_t activ_f32_to_16(activ_half dt, float f)
+uint16_t activ_half_from_f32(activ_half dt, float f)
 {
     return dt == ACTIV_BF16 ? activ_f32_to_bf16_scalar(f) : activ_f32_to_f16_scalar(f);
 }
 
-float activ_16_to_f32(activ_half dt, uint16_t h)
+float activ_half_to_f32(activ_half dt, uint16_t h)
 {
     return dt == ACTIV_BF16 ? activ_bf16_to_f32_scalar(h) : activ_f16_to_f32_scalar(h);
 }
 
-/* ---- checks (the fp32 API's rules, see src/api.c) ------------------------------------ */
+/* ---- checks: the fp32 API's rules (src/xcheck.h) --------------------------------------- */
 
-enum { H_FWD, H_BWD, H_BWDY };
-
-static int h_overlap(const void *a, size_t na, const void *b, size_t nb)
-{
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-    return x < y + nb && y < x + na;
-}
+enum { H_FWD = ACTIV_XDIR_FWD, H_BWD = ACTIV_XDIR_BWD, H_BWDY = ACTIV_XDIR_BWDY };
+#define h_overlap activ_xoverlap
 
 static int h_bad_alias(const uint16_t *out, const uint16_t *in, size_t n)
 {
     return out != in && h_overlap(out, n * 2, in, n * 2);
-}
-
-/* TODO(issue 11): api.c's activ_check_params does the same; share it once the manifest
- * drives validation (one place for the rules). */
-static activ_status h_check_params(activ_kind kind, int dir, const activ_params *p, size_t n)
-{
-    if (kind == ACTIV_PRELU) {
-        if (p->channels == 0 || p->inner == 0) return ACTIV_ERR_SHAPE;
-        if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
-        if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
-        if (!p->slopes) return ACTIV_ERR_NULL;
-        for (size_t c = 0; c < p->channels; c++)
-            if (!isfinite(p->slopes[c])) return ACTIV_ERR_PARAM;
-    }
-    if ((kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) && !isfinite(p->alpha)) return ACTIV_ERR_PARAM;
-    if (kind == ACTIV_SWISH && !isfinite(p->beta)) return ACTIV_ERR_PARAM;
-    if (dir == H_BWDY) {
-        if (kind == ACTIV_LEAKY_RELU && !(p->alpha > 0)) return ACTIV_ERR_PARAM;
-        if (kind == ACTIV_ELU && !(p->alpha >= 0)) return ACTIV_ERR_PARAM;
-    }
-    return ACTIV_OK;
 }
 
 /* ---- the run ------------------------------------------------------------------------- */
@@ -175,7 +150,7 @@ static activ_status h_call(activ_half dt, activ_kind kind, int dir, const activ_
     if ((unsigned)dt > ACTIV_BF16) return ACTIV_ERR_PARAM;
     const activ_kernels *k = activ_kernels_current();
     if (dir == H_BWDY && !k->bwdy[kind]) return ACTIV_ERR_UNSUPPORTED;
-    activ_status st = h_check_params(kind, dir, p, n);
+    activ_status st = activ_xcheck_params(kind, dir, p, n);
     if (st != ACTIV_OK) return st;
     if (h_bad_alias(out, x, n)) return ACTIV_ERR_OVERLAP;
     if (dir != H_FWD && h_bad_alias(out, dy, n)) return ACTIV_ERR_OVERLAP;

@@ -75,10 +75,10 @@ int sweep_half_main(void)
             for (int d = 0; d < 5; d++) {
                 static const char *dname[5] = {"fwd", "bwd dy=1", "bwd dy=0.7", "bwdy dy=1", "bwdy dy=0.7"};
                 if (d >= 3 && !hkinds[ki].fo) continue;
-                uint16_t dyv = activ_f32_to_16(h, (d == 1 || d == 3) ? 1.0f : 0.7f);
-                float dyf = activ_16_to_f32(h, dyv);
+                uint16_t dyv = activ_half_from_f32(h, (d == 1 || d == 3) ? 1.0f : 0.7f);
+                float dyf = activ_half_to_f32(h, dyv);
                 for (int i = 0; i < P; i++) {
-                    float xf = activ_16_to_f32(h, (uint16_t)i);
+                    float xf = activ_half_to_f32(h, (uint16_t)i);
                     g[i] = dyv;
                     ex[i] = d == 0   ? activ_ref_forward(kind, xf, alpha, p.beta)
                           : d < 3    ? (double)dyf * activ_ref_derivative(kind, xf, alpha, p.beta)
@@ -92,14 +92,14 @@ int sweep_half_main(void)
                     double mx = s == ACTIV_OK ? 0 : INFINITY;
                     int at = 0;
                     for (int i = 0; i < P && s == ACTIV_OK; i++) {
-                        double e = ulp16_error(activ_16_to_f32(h, o[i]), ex[i], h);
+                        double e = ulp16_error(activ_half_to_f32(h, o[i]), ex[i], h);
                         if (e > mx) mx = e, at = i;
                     }
                     int fail = !(mx <= 1.0);
                     bad |= fail;
                     printf("%-12s %-5s %-11s %-7s %9.3f %-14a %8d%s\n", hkinds[ki].kind,
                            dt ? "bf16" : "f16", dname[d], tu_isa_str(ks[ii]->isa), mx,
-                           (double)activ_16_to_f32(h, (uint16_t)at), P, fail ? "  FAIL" : "");
+                           (double)activ_half_to_f32(h, (uint16_t)at), P, fail ? "  FAIL" : "");
                     if (fail)
                         fprintf(stderr, "FAIL %s %s %s %s: x=0x%04x got 0x%04x exact %.17g (status %d)\n",
                                 hkinds[ki].kind, dt ? "bf16" : "f16", dname[d], tu_isa_str(ks[ii]->isa),

@@ -160,10 +160,10 @@ int main(void)
         for (int dt = 0; dt < 2; dt++) {
             activ_half h = (activ_half)dt;
             for (int i = 0; i < N; i++) {
-                x16[i] = activ_f32_to_16(h, tu_rng_range(&r, -12, 12));
-                dy16[i] = activ_f32_to_16(h, tu_rng_range(&r, -2, 2));
-                x[i] = activ_16_to_f32(h, x16[i]);
-                dy[i] = activ_16_to_f32(h, dy16[i]);
+                x16[i] = activ_half_from_f32(h, tu_rng_range(&r, -12, 12));
+                dy16[i] = activ_half_from_f32(h, tu_rng_range(&r, -2, 2));
+                x[i] = activ_half_to_f32(h, x16[i]);
+                dy[i] = activ_half_to_f32(h, dy16[i]);
             }
             for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
                 activ_kind kind = (activ_kind)k;
@@ -186,7 +186,7 @@ int main(void)
                     }
                     CHECK(s1 == ACTIV_OK && s2 == ACTIV_OK, "%s dir %d status %d %d", tu_kind_str(kind), dir, s1, s2);
                     int diff = 0;
-                    for (size_t i = 0; i < nn; i++) diff += o16[i] != activ_f32_to_16(h, o[i]);
+                    for (size_t i = 0; i < nn; i++) diff += o16[i] != activ_half_from_f32(h, o[i]);
                     CHECK(diff == 0, "%s %s dir %d: %d elements differ from the rounded fp32 result",
                           dt ? "bf16" : "f16", tu_kind_str(kind), dir, diff);
                     if (dir == 1 && (kind == ACTIV_PRELU || kind == ACTIV_SWISH))
@@ -200,7 +200,7 @@ int main(void)
         size_t big = 3 * 100000;
         uint16_t *bx = malloc(big * 2), *bg = malloc(big * 2), *b1 = malloc(big * 2), *b2 = malloc(big * 2);
         for (size_t i = 0; i < big; i++)
-            bx[i] = activ_f32_to_16(ACTIV_BF16, tu_rng_range(&r, -5, 5)), bg[i] = activ_f32_to_16(ACTIV_BF16, tu_rng_range(&r, -1, 1));
+            bx[i] = activ_half_from_f32(ACTIV_BF16, tu_rng_range(&r, -5, 5)), bg[i] = activ_half_from_f32(ACTIV_BF16, tu_rng_range(&r, -1, 1));
         activ_params pp = activ_default_params(ACTIV_PRELU);
         pp.slopes = slopes, pp.channels = 3, pp.inner = 1;
         float d1[3], d2[3];
