@@ -27,7 +27,7 @@ static int cmpd(const void *a, const void *b)
 }
 
 static const struct { const char *name; activ_kind k; } kinds[] = {
-#define BK(name, K, fo) {#name, K},
+#define BK(name, K, ...) {#name, K},
     ACTIV_FOREACH_KIND(BK)
 #undef BK
 };

@@ -18,6 +18,22 @@
  *               db   = sum of dy * x^2 * s(bx) * (1 - s(bx))
  *   sigmoid     s(x) = 1 / (1 + e^-x)                s'(x) = s(x) * (1 - s(x))
  *   tanh        f(x) = tanh(x)                       f'(x) = 1 - tanh(x)^2
+ *   relu6       f(x) = min(max(0, x), 6)             f'(x) = 1 if 0 < x < 6 else 0
+ *   hardtanh    f(x) = min(max(lo, x), hi)           f'(x) = 1 if lo < x < hi else 0
+ *               (lo = min_val = -1, hi = max_val = 1; needs lo <= hi)
+ *   hardsigmoid f(x) = min(max(0, u), 1), u = a*x + b f'(x) = a if 0 < u < 1 else 0
+ *               (a = alpha = 1/6, b = beta = 1/2: PyTorch's relu6(x + 3)/6; ONNX's
+ *               HardSigmoid is alpha 0.2. The default alpha, the float nearest 1/6, means
+ *               exactly x/6: u = x/6 + b)
+ *   hardswish   f(x) = x * relu6(x + 3) / 6          f'(x) = 0 if x < -3, x/3 + 1/2 if
+ *                                                    -3 <= x <= 3, 1 if x > 3
+ *   softsign    f(x) = x / (1 + |x|)                 f'(x) = 1 / (1 + |x|)^2
+ *   relu2       f(x) = max(0, x)^2 (squared ReLU)    f'(x) = 2 max(0, x)
+ *   thresholded_relu  f(x) = x if x > a else 0       f'(x) = 1 if x > a else 0  (a = 1)
+ *   selu        f(x) = g*x if x > 0 else g*a*(e^x - 1)   f'(x) = g if x > 0 else g*a*e^x
+ *               (a = alpha = 1.6732632, g = gamma = 1.0507010: PyTorch's constants)
+ *   celu        f(x) = x if x > 0 else a*(e^(x/a) - 1)   f'(x) = 1 if x > 0 else e^(x/a)
+ *               (a = 1; needs a > 0)
  *
  * From-output backward (the framework may free x after the forward pass): dx = dy * g(y)
  *   relu        g(y) = 1 if y > 0 else 0
@@ -25,7 +41,16 @@
  *   elu         g(y) = 1 if y > 0 else y + a         (needs a >= 0)
  *   sigmoid     g(y) = y * (1 - y)
  *   tanh        g(y) = 1 - y^2
- * prelu and swish have no from-output form (ACTIV_ERR_UNSUPPORTED).
+ *   relu6       g(y) = 1 if 0 < y < 6 else 0
+ *   hardtanh    g(y) = 1 if lo < y < hi else 0
+ *   hardsigmoid g(y) = a if 0 < y < 1 else 0         (where u rounds to 1 exactly, 0)
+ *   softsign    g(y) = (1 - |y|)^2
+ *   relu2       g(y) = 2 sqrt(y) for y > 0, else 0
+ *   thresholded_relu  g(y) = 1 if y > a else 0       (needs a >= 0)
+ *   selu        g(y) = g if y > 0 else y + g*a       (needs g > 0, a >= 0)
+ *   celu        g(y) = 1 if y > 0 else (y + a)/a
+ * prelu, swish and hardswish (not invertible) have no from-output form
+ * (ACTIV_ERR_UNSUPPORTED).
  *
  * ---------------------------------------------------------------------------------------
  * Semantics, identical on every code path (scalar, SSE2, AVX2, AVX-512, any thread count)
@@ -40,6 +65,13 @@
  *           elu(-0) = -0, tanh(-0) = -0, swish(-0) = -0, sigmoid(-0) = 0.5.
  *   kinks   PyTorch's conventions: relu'(0) = 0; leaky'(0) = a; prelu'(0) = a_c and the
  *           element adds 0 to da_c; elu'(0) = a (the x <= 0 branch). -0 and +0 agree.
+ *           relu6 and hardtanh: 0 at both bounds (PyTorch's hardtanh_backward); hardsigmoid:
+ *           0 at u = 0 and u = 1 (x = +-3); hardswish: -1/2 at x = -3 and 3/2 at x = 3
+ *           (PyTorch's hardswish_backward takes the middle branch on both); relu2'(0) = 0;
+ *           thresholded_relu'(a) = 0; selu'(0) = g*a and celu'(0) = 1 (the x <= 0 branch).
+ *   more    relu6(-0) = hardtanh(-0) = -0 (clamps keep x); relu2(x <= 0) = +0;
+ *           thresholded_relu(x <= a) = +0; hardswish(x <= -3) = -0 (PyTorch's x * 0), and
+ *           hardswish(-inf) = -0 too; softsign(+-inf) = +-1; selu(-inf) = -g*a, celu(-inf) = -a.
  *   subnormals  Inputs and outputs are never flushed; subnormal results are rounded
  *           correctly to within the accuracy bound below.
  *
@@ -55,7 +87,8 @@
  *   then be NULL; a requested da is zeroed, db is set to 0).
  *   y may be exactly x (in place) and dx may be exactly dy or x. Partial overlap of an output
  *   with an input is ACTIV_ERR_OVERLAP. Pointers need only float alignment.
- *   Parameters (a, b, prelu slopes) must be finite (ACTIV_ERR_PARAM otherwise).
+ *   Parameters (every field a kind reads, prelu slopes) must be finite (ACTIV_ERR_PARAM
+ *   otherwise), and in the ranges the math table says.
  * ---------------------------------------------------------------------------------------
  */
 #ifndef ACTIV_H
@@ -120,7 +153,16 @@ typedef enum activ_kind {
     ACTIV_SWISH = 4,
     ACTIV_SIGMOID = 5,
     ACTIV_TANH = 6,
-    ACTIV_KIND_COUNT = 7
+    ACTIV_RELU6 = 7,
+    ACTIV_HARDTANH = 8,
+    ACTIV_HARDSIGMOID = 9,
+    ACTIV_HARDSWISH = 10,
+    ACTIV_SOFTSIGN = 11,
+    ACTIV_RELU2 = 12,
+    ACTIV_THRESHOLDED_RELU = 13,
+    ACTIV_SELU = 14,
+    ACTIV_CELU = 15,
+    ACTIV_KIND_COUNT = 16
 } activ_kind;
 
 /* The CLI name of a kind ("relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh"),
@@ -138,10 +180,16 @@ typedef struct activ_params {
     size_t inner;        /* prelu: contiguous elements per channel run. Element i belongs to
                             channel (i / inner) % channels. Layout (N, C, S): inner = S.
                             Channels-last (N, S, C): inner = 1. */
+    float gamma;         /* selu scale (PyTorch's 1.0507010) */
+    float threshold;     /* softplus: linear above beta*x > threshold (20) */
+    float min_val;       /* hardtanh lower bound (-1) */
+    float max_val;       /* hardtanh upper bound (1) */
 } activ_params;
 
-/* PyTorch's defaults for a kind: alpha 0.01 (leaky) or 1 (elu), beta 1, channels 1, inner 1,
- * slopes NULL (the caller must set it for prelu). */
+/* PyTorch's defaults for a kind (the math table above; src/kernels/manifest.h lists them):
+ * alpha 0.01 (leaky), 0.25 (prelu: the shared slope a caller may point slopes at), 1 (elu);
+ * beta 1; channels 1, inner 1, slopes NULL (the caller must set it for prelu). Fields a kind
+ * does not read are alpha 1, beta 1 and 0. */
 ACTIV_API activ_params activ_default_params(activ_kind kind);
 
 /* y[i] = f(x[i]) for i < n.  x is (n), y is (n); y may equal x. p may be NULL for the

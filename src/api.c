@@ -1,18 +1,9 @@
 /* api.c - the public entry points of include/activ.h: argument checks, chunking, threads.
  *
- * Checks, in this order (the first failure is returned):
- *   n == 0                    ACTIV_OK, nothing read (a requested da is zeroed, db = 0)
- *   a NULL array              ACTIV_ERR_NULL
- *   n * 4 > PTRDIFF_MAX       ACTIV_ERR_SIZE
- *   kind out of range         ACTIV_ERR_KIND
- *   from-output prelu/swish   ACTIV_ERR_UNSUPPORTED
- *   prelu: channels or inner 0 -> SHAPE, channels*inner overflows -> SIZE,
- *          n % (channels*inner) -> SHAPE, slopes NULL -> NULL, a non-finite slope -> PARAM
- *   non-finite alpha (leaky, elu) or beta (swish), from-output leaky a <= 0 or elu a < 0
- *                             ACTIV_ERR_PARAM
- *   an output partially overlapping an input (the same start is allowed), or da/db
- *   overlapping anything      ACTIV_ERR_OVERLAP
- * p == NULL in the generic calls means activ_default_params(kind).
+ * Checks: activ_validate (src/validate.h), shared with the CUDA entry points; all of them
+ * run before anything is read or written, for n = 0 too. p == NULL in the generic calls
+ * means activ_default_params(kind). n == 0 then does nothing (a requested da is zeroed,
+ * db = 0).
  *
  * Chunks: an input of n floats is cut into ceil(n / L) chunks of L floats, where L depends
  * on n and the kind only (never on the thread count), at most ACTIV_MAX_CHUNKS of them. Each
@@ -25,6 +16,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "validate.h"
 
 #define ACTIV_MAX_CHUNKS 64
 /* Serial threshold and smallest chunk (floats). A call with n <= ACTIV_SERIAL_* runs in one
@@ -72,86 +64,6 @@ const char *activ_status_str(activ_status s)
 const char *activ_version(void) { return ACTIV_VERSION_STRING; }
 int activ_version_number(void) { return ACTIV_VERSION_NUMBER; }
 
-const char *activ_kind_name(activ_kind kind)
-{
-    switch (kind) {
-#define ACTIV_X(name, K, fo) \
-    case K: return #name;
-        ACTIV_FOREACH_KIND(ACTIV_X)
-#undef ACTIV_X
-    default: return NULL;
-    }
-}
-
-activ_status activ_kind_from_name(const char *name, activ_kind *kind)
-{
-    if (!name || !kind) return ACTIV_ERR_NULL;
-    for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
-        if (strcmp(name, activ_kind_name((activ_kind)k)) == 0) {
-            *kind = (activ_kind)k;
-            return ACTIV_OK;
-        }
-    }
-    if (strcmp(name, "silu") == 0) {
-        *kind = ACTIV_SWISH;
-        return ACTIV_OK;
-    }
-    return ACTIV_ERR_KIND;
-}
-
-activ_params activ_default_params(activ_kind kind)
-{
-    activ_params p;
-    p.alpha = kind == ACTIV_LEAKY_RELU ? 0.01f : 1.0f;
-    p.beta = 1.0f;
-    p.slopes = NULL;
-    p.channels = 1;
-    p.inner = 1;
-    return p;
-}
-
-/* ---- checks ------------------------------------------------------------------------- */
-
-/* [a, a+na) and [b, b+nb) share a byte */
-static int activ_overlap(const void *a, size_t na, const void *b, size_t nb)
-{
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-    return x < y + nb && y < x + na;
-}
-
-/* an output may be exactly an input (in place), not partly */
-static int activ_bad_alias(const float *out, const float *in, size_t n)
-{
-    return out != in && activ_overlap(out, n * sizeof(float), in, n * sizeof(float));
-}
-
-enum { ACTIV_DIR_FWD, ACTIV_DIR_BWD, ACTIV_DIR_BWDY };
-
-static activ_status activ_check_params(activ_kind kind, int dir, const activ_params *p, size_t n)
-{
-    if (kind == ACTIV_PRELU) {
-        if (p->channels == 0 || p->inner == 0) return ACTIV_ERR_SHAPE;
-        if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
-        if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
-        if (!p->slopes) return ACTIV_ERR_NULL;
-        /* branch-free (vectorizable): any exponent field all ones = inf or NaN */
-        unsigned bad = 0;
-        for (size_t c = 0; c < p->channels; c++) {
-            uint32_t b;
-            memcpy(&b, p->slopes + c, sizeof b);
-            bad |= (b & 0x7f800000u) == 0x7f800000u;
-        }
-        if (bad) return ACTIV_ERR_PARAM;
-    }
-    if ((kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) && !isfinite(p->alpha)) return ACTIV_ERR_PARAM;
-    if (kind == ACTIV_SWISH && !isfinite(p->beta)) return ACTIV_ERR_PARAM;
-    if (dir == ACTIV_DIR_BWDY) {
-        if (kind == ACTIV_LEAKY_RELU && !(p->alpha > 0)) return ACTIV_ERR_PARAM;
-        if (kind == ACTIV_ELU && !(p->alpha >= 0)) return ACTIV_ERR_PARAM;
-    }
-    return ACTIV_OK;
-}
-
 /* ---- the chunked run ---------------------------------------------------------------- */
 
 typedef struct activ_job {
@@ -190,24 +102,18 @@ static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, c
     j.dy = dy;
     j.y = out;
     j.n = n;
-    j.ka.alpha = p->alpha;
-    j.ka.beta = p->beta;
-    j.ka.slopes = p->slopes;
-    j.ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
-    j.ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
-    j.ka.offset = 0;
-    j.ka.total = n;
+    j.ka = activ_kargs_from_params(kind, p, n);
     if (dir == ACTIV_DIR_FWD) j.fwd = k->fwd[kind];
     else j.bwd = dir == ACTIV_DIR_BWD ? k->bwd[kind] : k->bwdy[kind];
 
-    int stream = kind == ACTIV_RELU || kind == ACTIV_LEAKY_RELU || kind == ACTIV_PRELU;
+    int stream = activ_kind_info_of(kind)->family == ACTIV_FAM_MEMORY;
     size_t minchunk = stream ? ACTIV_CHUNK_STREAM : ACTIV_CHUNK_MATH;
     size_t serial = stream ? ACTIV_SERIAL_STREAM : ACTIV_SERIAL_MATH;
     size_t chunk = (n + ACTIV_MAX_CHUNKS - 1) / ACTIV_MAX_CHUNKS;
     if (chunk < minchunk) chunk = minchunk;
-    int reduce = dparam && dir == ACTIV_DIR_BWD && (kind == ACTIV_PRELU || kind == ACTIV_SWISH);
+    int reduce = dparam != NULL; /* activ_call passes it only where the kind has one */
     if (reduce) {
-        j.slot_len = kind == ACTIV_PRELU ? p->channels : 1;
+        j.slot_len = activ_dparam_len(kind, p);
         size_t maxchunks = ACTIV_MAX_SLOT_DOUBLES / j.slot_len;
         if (maxchunks < 1) maxchunks = 1;
         size_t c2 = n / maxchunks + (n % maxchunks != 0);
@@ -255,50 +161,24 @@ static activ_status activ_call(activ_kind kind, int dir, const activ_params *pin
         def = activ_default_params((unsigned)kind < ACTIV_KIND_COUNT ? kind : ACTIV_RELU);
         p = &def;
     }
-    if (n == 0) {
-        if (dparam && dir == ACTIV_DIR_BWD) {
-            if (kind == ACTIV_SWISH) dparam[0] = 0.0f;
-            else if (kind == ACTIV_PRELU)
-                for (size_t c = 0; c < p->channels; c++) dparam[c] = 0.0f;
-        }
-        return ACTIV_OK;
-    }
-    if (!x || !out || (dir != ACTIV_DIR_FWD && !dy)) return ACTIV_ERR_NULL;
-    if (n > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
-    if ((unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
-    if (dir == ACTIV_DIR_BWDY && (kind == ACTIV_PRELU || kind == ACTIV_SWISH))
-        return ACTIV_ERR_UNSUPPORTED;
-    activ_status st = activ_check_params(kind, dir, p, n);
+    activ_status st = activ_validate(kind, dir, p, x, dy, out, n, sizeof(float), dparam, 1);
     if (st != ACTIV_OK) return st;
-    if (activ_bad_alias(out, x, n)) return ACTIV_ERR_OVERLAP;
-    if (dir != ACTIV_DIR_FWD && activ_bad_alias(out, dy, n)) return ACTIV_ERR_OVERLAP;
-    if (dir != ACTIV_DIR_BWD || (kind != ACTIV_PRELU && kind != ACTIV_SWISH)) dparam = NULL;
-    if (dparam) {
-        size_t nd = (kind == ACTIV_PRELU ? p->channels : 1) * sizeof(float);
-        size_t nb = n * sizeof(float);
-        if (activ_overlap(dparam, nd, x, nb) || activ_overlap(dparam, nd, dy, nb) ||
-            activ_overlap(dparam, nd, out, nb))
-            return ACTIV_ERR_OVERLAP;
-        if (kind == ACTIV_PRELU && activ_overlap(dparam, nd, p->slopes, nd)) return ACTIV_ERR_OVERLAP;
+    size_t nd = dir == ACTIV_DIR_BWD && dparam ? activ_dparam_len(kind, p) : 0;
+    if (!nd) dparam = NULL;
+    if (n == 0) {
+        for (size_t c = 0; c < nd; c++) dparam[c] = 0.0f;
+        return ACTIV_OK;
     }
     /* The serial case (one chunk: n at most the smallest chunk, see activ_run) goes straight
      * to the kernel: no job, no chunk arithmetic, no pool. Same kernel, same arguments, same
      * bits as activ_run's single chunk. */
-    int stream = kind == ACTIV_RELU || kind == ACTIV_LEAKY_RELU || kind == ACTIV_PRELU;
-    if (n <= (stream ? ACTIV_SERIAL_STREAM : ACTIV_SERIAL_MATH) &&
-        (!dparam || kind == ACTIV_SWISH)) {
+    int stream = activ_kind_info_of(kind)->family == ACTIV_FAM_MEMORY;
+    if (n <= (stream ? ACTIV_SERIAL_STREAM : ACTIV_SERIAL_MATH) && nd <= 1) {
         const activ_kernels *k = activ_kernels_current();
-        activ_kargs ka;
-        ka.alpha = p->alpha;
-        ka.beta = p->beta;
-        ka.slopes = p->slopes;
-        ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
-        ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
-        ka.offset = 0;
-        ka.total = n;
+        activ_kargs ka = activ_kargs_from_params(kind, p, n);
         if (dir == ACTIV_DIR_FWD) {
             k->fwd[kind](x, out, n, &ka);
-        } else if (dparam) { /* swish db: 0 + the one chunk's sum, rounded once */
+        } else if (dparam) { /* one-value dparam (swish db): 0 + the chunk's sum, rounded once */
             double acc = 0;
             k->bwd[kind](x, dy, out, n, &ka, &acc);
             dparam[0] = (float)acc;

@@ -1,11 +1,18 @@
 /* bias.c - bias + activation in one pass over each row: z[r][c] += b[c], y[r][c] = f(z[r][c])
- * (include/activ.h, activ_bias_forward). Checked once per call (src/xcheck.h), then the
+ * (include/activ.h, activ_bias_forward). Checked once per call (src/validate.h), then the
  * kernel of the path in use runs on each row while the row is in L1; rows are spread over the
  * thread pool in chunks that depend on the shape only (bitwise the same for any count). */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
-#include "xcheck.h"
+#include "validate.h"
+
+static int activ_overlap_bytes(const void *a, size_t na, const void *b, size_t nb)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return x < y + nb && y < x + na;
+}
 
 typedef struct bias_job {
     activ_fwd_fn fwd;
@@ -49,21 +56,16 @@ activ_status activ_bias_forward(activ_kind kind, const activ_params *pin, float 
     if (!linear && (unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
     if (!linear && !y) return ACTIV_ERR_NULL;
     if (!linear) {
-        activ_status st = activ_xcheck_params(kind, ACTIV_XDIR_FWD, p, n);
+        activ_status st = activ_validate(kind, ACTIV_DIR_FWD, p, z, NULL, y, n, sizeof(float), NULL, 1);
         if (st != ACTIV_OK) return st;
-        if (y != z && activ_xoverlap(y, n * 4, z, n * 4)) return ACTIV_ERR_OVERLAP;
     }
-    if (activ_xoverlap(b, cols * 4, z, n * 4) || (!linear && activ_xoverlap(b, cols * 4, y, n * 4)))
+    if (activ_overlap_bytes(b, cols * 4, z, n * 4) || (!linear && activ_overlap_bytes(b, cols * 4, y, n * 4)))
         return ACTIV_ERR_OVERLAP;
     bias_job j;
     memset(&j, 0, sizeof j);
     const activ_kernels *k = activ_kernels_current();
     j.fwd = linear ? NULL : k->fwd[kind];
-    j.ka.alpha = p->alpha;
-    j.ka.beta = p->beta;
-    j.ka.slopes = p->slopes;
-    j.ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
-    j.ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
+    if (!linear) j.ka = activ_kargs_from_params(kind, p, n);
     j.ka.total = cols; /* rows are processed one at a time, in cache */
     j.z = z;
     j.y = y;

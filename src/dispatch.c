@@ -25,6 +25,13 @@ static int activ_isa_ok[ACTIV_ISA_COUNT]; /* written once under activ_isa_once *
  * per-call read is one atomic load */
 static const activ_kernels *_Atomic activ_ktab_cur = NULL;
 
+/* the table of every path the manifest marks built (NULL for the others) */
+static const activ_kernels *const activ_ktabs[ACTIV_ISA_COUNT] = {
+#define ACTIV_X_(name, I, built) [I] = (built) ? &activ_ktab_##name : NULL,
+    ACTIV_FOREACH_ISA(ACTIV_X_)
+#undef ACTIV_X_
+};
+
 #if defined(__x86_64__)
 static unsigned long long activ_xgetbv0(void)
 {
@@ -56,6 +63,8 @@ static void activ_isa_detect(void)
         }
     }
 #endif
+    for (int i = 0; i < ACTIV_ISA_COUNT; i++)
+        if (!activ_ktabs[i]) activ_isa_ok[i] = 0; /* the CPU has it, this build does not */
     int best = ACTIV_ISA_SCALAR;
     for (int i = 0; i < ACTIV_ISA_COUNT; i++)
         if (activ_isa_ok[i]) best = i;
@@ -72,11 +81,10 @@ static void activ_isa_init(void) { pthread_once(&activ_isa_once, activ_isa_detec
 const char *activ_isa_name(activ_isa isa)
 {
     switch (isa) {
-    case ACTIV_ISA_SCALAR: return "scalar";
-    case ACTIV_ISA_SSE2: return "sse2";
-    case ACTIV_ISA_AVX2: return "avx2";
-    case ACTIV_ISA_AVX512: return "avx512";
-    case ACTIV_ISA_NEON: return "neon";
+#define ACTIV_X_(name, I, built) \
+    case I: return #name;
+        ACTIV_FOREACH_ISA(ACTIV_X_)
+#undef ACTIV_X_
     default: return NULL;
     }
 }
@@ -103,15 +111,8 @@ activ_status activ_set_isa(activ_isa isa)
 /* the table of a path known to be supported (scalar if it is not compiled in) */
 static const activ_kernels *activ_kernels_for_ok(activ_isa isa)
 {
-    switch (isa) {
-    case ACTIV_ISA_SCALAR: return &activ_ktab_scalar;
-#if defined(__x86_64__)
-    case ACTIV_ISA_SSE2: return &activ_ktab_sse2;
-    case ACTIV_ISA_AVX2: return &activ_ktab_avx2;
-    case ACTIV_ISA_AVX512: return &activ_ktab_avx512;
-#endif
-    default: return &activ_ktab_scalar;
-    }
+    const activ_kernels *k = (unsigned)isa < ACTIV_ISA_COUNT ? activ_ktabs[isa] : NULL;
+    return k ? k : &activ_ktab_scalar;
 }
 
 const activ_kernels *activ_kernels_for(activ_isa isa)

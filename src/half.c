@@ -21,7 +21,7 @@
 
 #include "internal.h"
 #include "kernels/half.h"
-#include "xcheck.h"
+#include "validate.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -73,15 +73,9 @@ float activ_half_to_f32(activ_half dt, uint16_t h)
     return dt == ACTIV_BF16 ? activ_bf16_to_f32_scalar(h) : activ_f16_to_f32_scalar(h);
 }
 
-/* ---- checks: the fp32 API's rules (src/xcheck.h) --------------------------------------- */
+/* ---- checks: the same as the fp32 calls', with 2-byte elements (src/validate.h) -------- */
 
-enum { H_FWD = ACTIV_XDIR_FWD, H_BWD = ACTIV_XDIR_BWD, H_BWDY = ACTIV_XDIR_BWDY };
-#define h_overlap activ_xoverlap
-
-static int h_bad_alias(const uint16_t *out, const uint16_t *in, size_t n)
-{
-    return out != in && h_overlap(out, n * 2, in, n * 2);
-}
+enum { H_FWD = ACTIV_DIR_FWD, H_BWD = ACTIV_DIR_BWD, H_BWDY = ACTIV_DIR_BWDY };
 
 /* ---- the run ------------------------------------------------------------------------- */
 
@@ -135,34 +129,16 @@ static activ_status h_call(activ_half dt, activ_kind kind, int dir, const activ_
         def = activ_default_params((unsigned)kind < ACTIV_KIND_COUNT ? kind : ACTIV_RELU);
         p = &def;
     }
-    if (dir != H_BWD) dparam = NULL;
+    if ((unsigned)dt > ACTIV_BF16) return ACTIV_ERR_PARAM;
+    activ_status st = activ_validate(kind, dir, p, x, dy, out, n, sizeof(uint16_t), dparam, 1);
+    if (st != ACTIV_OK) return st;
+    size_t nd = dir == H_BWD && dparam ? activ_dparam_len(kind, p) : 0;
+    if (!nd) dparam = NULL;
     if (n == 0) {
-        if (dparam) {
-            if (kind == ACTIV_SWISH) dparam[0] = 0.0f;
-            else if (kind == ACTIV_PRELU)
-                for (size_t c = 0; c < p->channels; c++) dparam[c] = 0.0f;
-        }
+        for (size_t c = 0; c < nd; c++) dparam[c] = 0.0f;
         return ACTIV_OK;
     }
-    if (!x || !out || (dir != H_FWD && !dy)) return ACTIV_ERR_NULL;
-    if (n > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
-    if ((unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
-    if ((unsigned)dt > ACTIV_BF16) return ACTIV_ERR_PARAM;
     const activ_kernels *k = activ_kernels_current();
-    if (dir == H_BWDY && !k->bwdy[kind]) return ACTIV_ERR_UNSUPPORTED;
-    activ_status st = activ_xcheck_params(kind, dir, p, n);
-    if (st != ACTIV_OK) return st;
-    if (h_bad_alias(out, x, n)) return ACTIV_ERR_OVERLAP;
-    if (dir != H_FWD && h_bad_alias(out, dy, n)) return ACTIV_ERR_OVERLAP;
-    if (kind != ACTIV_PRELU && kind != ACTIV_SWISH) dparam = NULL;
-    size_t nd = kind == ACTIV_PRELU ? p->channels : 1;
-    if (dparam) {
-        size_t nb = n * 2, ndb = nd * sizeof(float);
-        if (h_overlap(dparam, ndb, x, nb) || h_overlap(dparam, ndb, dy, nb) ||
-            h_overlap(dparam, ndb, out, nb))
-            return ACTIV_ERR_OVERLAP;
-        if (kind == ACTIV_PRELU && h_overlap(dparam, ndb, p->slopes, ndb)) return ACTIV_ERR_OVERLAP;
-    }
 
     h_job j;
     memset(&j, 0, sizeof j);
@@ -172,11 +148,7 @@ static activ_status h_call(activ_half dt, activ_kind kind, int dir, const activ_
     j.dy = dy;
     j.out = out;
     j.n = n;
-    j.ka.alpha = p->alpha;
-    j.ka.beta = p->beta;
-    j.ka.slopes = p->slopes;
-    j.ka.channels = kind == ACTIV_PRELU ? p->channels : 1;
-    j.ka.inner = kind == ACTIV_PRELU ? p->inner : 1;
+    j.ka = activ_kargs_from_params(kind, p, n);
     j.ka.total = 0; /* blocks live on the stack: no prefetch or streaming stores there */
     if (dir == H_FWD) j.fwd = k->fwd[kind];
     else j.bwd = dir == H_BWD ? k->bwd[kind] : k->bwdy[kind];

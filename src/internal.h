@@ -1,4 +1,5 @@
-/* internal.h - what api.c, dispatch.c and threads.c share (not installed). */
+/* internal.h - what api.c, dispatch.c, kinds.c, validate.c and threads.c share (not
+ * installed). */
 #ifndef ACTIV_INTERNAL_H
 #define ACTIV_INTERNAL_H
 
@@ -6,16 +7,26 @@
 #include "activ.h"
 #include "kernels/manifest.h"
 
-/* The kernel table of each compiled path (src/kernels/<isa>.c). */
-extern const activ_kernels activ_ktab_scalar;
-#if defined(__x86_64__)
-extern const activ_kernels activ_ktab_sse2;
-extern const activ_kernels activ_ktab_avx2;
-extern const activ_kernels activ_ktab_avx512;
-#endif
+/* The kernel table of each path (src/kernels/<isa>.c); only those the manifest marks built
+ * are defined, and only those are referenced (src/dispatch.c). */
+#define ACTIV_KTAB_EXTERN_(name, I, built) extern const activ_kernels activ_ktab_##name;
+ACTIV_FOREACH_ISA(ACTIV_KTAB_EXTERN_)
+#undef ACTIV_KTAB_EXTERN_
 
 /* The table of the path in use (activ_get_isa()); never NULL. */
 const activ_kernels *activ_kernels_current(void);
+
+/* What the manifest says about a kind (src/kinds.c); kind must be valid. */
+typedef struct activ_kind_info {
+    const char *name;
+    int family;          /* ACTIV_FAM_* */
+    int has_from_output;
+    int dparam;          /* ACTIV_DP_* */
+} activ_kind_info;
+const activ_kind_info *activ_kind_info_of(activ_kind kind);
+
+/* The kernel arguments of a call with parameters p (already validated). */
+activ_kargs activ_kargs_from_params(activ_kind kind, const activ_params *p, size_t n);
 
 /* Runs fn(ctx, c) for every chunk c < nchunks, spread over the pool's threads when that is
  * allowed (threads > 1, the pool is free, the caller is not a pool worker), else serially

@@ -27,21 +27,52 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "internal.h"
+#include "validate.h"
 
 #define BLOCK 8192
 
 typedef struct {
     activ_kind kind;
-    float alpha, beta;
+    activ_params p; /* prelu: alpha is the one shared slope */
 } scase;
 
-static const scase all_cases[] = {
-    {ACTIV_RELU, 0, 1},     {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_LEAKY_RELU, 0.2f, 1},
-    {ACTIV_PRELU, 0.25f, 1}, {ACTIV_ELU, 1, 1},           {ACTIV_ELU, 0.5f, 1},
-    {ACTIV_SWISH, 0, 1},    {ACTIV_SWISH, 0, 1.7f},       {ACTIV_SWISH, 0, -0.5f},
-    {ACTIV_SIGMOID, 0, 1},  {ACTIV_TANH, 0, 1},
+/* Every kind of the manifest with its defaults, then these other parameters. */
+typedef struct {
+    activ_kind kind;
+    const char *field; /* an ACTIV_FOREACH_FIELD name */
+    float value;
+} sextra;
+static const sextra extra_cases[] = {
+    {ACTIV_LEAKY_RELU, "alpha", 0.2f}, {ACTIV_ELU, "alpha", 0.5f}, {ACTIV_SWISH, "beta", 1.7f},
+    {ACTIV_SWISH, "beta", -0.5f}, {ACTIV_HARDTANH, "max_val", 2.5f},
+    {ACTIV_HARDSIGMOID, "alpha", 0.2f}, /* ONNX's default slope */
+    {ACTIV_THRESHOLDED_RELU, "alpha", 0.5f}, {ACTIV_CELU, "alpha", 0.5f},
 };
-#define NCASE_ALL (sizeof all_cases / sizeof all_cases[0])
+#define NCASE_ALL (ACTIV_KIND_COUNT + sizeof extra_cases / sizeof extra_cases[0])
+
+static float *field_of(activ_params *p, const char *name) {
+#define SW_F(field) \
+    if (!strcmp(name, #field)) return &p->field;
+    ACTIV_FOREACH_FIELD(SW_F)
+#undef SW_F
+    abort();
+}
+
+/* "alpha=0.01 beta=1": every parameter the manifest lists for the kind */
+static void params_str(const scase *c, char *buf, size_t len) {
+    size_t o = 0;
+    buf[0] = 0;
+    activ_params p = c->p;
+#define ACTIV_P(field, def) \
+    o += (size_t)snprintf(buf + o, len - o, "%s%s=%g", o ? " " : "", \
+                          c->kind == ACTIV_PRELU ? "slope" : #field, (double)p.field);
+#define SW_X(name, K, fam, fo, dp, params, ...) \
+    if (c->kind == K && o < len) { params }
+    ACTIV_FOREACH_KIND(SW_X)
+#undef SW_X
+#undef ACTIV_P
+}
 
 enum { D_FWD, D_BWD1, D_BWD07, D_BWDY1, D_BWDY07, NDIR };
 static const char *dir_name[NDIR] = {"fwd", "bwd dy=1", "bwd dy=0.7", "bwdy dy=1", "bwdy dy=0.7"};
@@ -72,10 +103,9 @@ static atomic_int finished;
 
 static int has_dir(const scase *c, int d) {
     if (d < D_BWDY1) return 1;
-    if (!tu_has_from_output(c->kind)) return 0;
-    if (c->kind == ACTIV_LEAKY_RELU) return c->alpha > 0;
-    if (c->kind == ACTIV_ELU) return c->alpha >= 0;
-    return 1;
+    /* the library's own rule (kind and parameters) */
+    return activ_validate(c->kind, ACTIV_DIR_BWDY, &c->p, NULL, NULL, NULL, 0, sizeof(float),
+                          NULL, 1) == ACTIV_OK;
 }
 
 static void add_extra(uint32_t b) {
@@ -163,10 +193,10 @@ static void *worker(void *arg) {
         for (size_t i = 0; i < n; i++) x[i] = tu_float(pattern(lo + i));
         for (int ci = 0; ci < ncase; ci++) {
             const scase *c = &cases[ci];
-            activ_kargs ka = tu_kargs(c->alpha, c->beta, &c->alpha, 1, 1);
+            activ_kargs ka = activ_kargs_from_params(c->kind, &c->p, n);
             /* forward */
             for (size_t i = 0; i < n; i++) {
-                ef[i] = activ_ref_forward(c->kind, x[i], c->alpha, c->beta);
+                ef[i] = activ_ref_forward_p(c->kind, x[i], &c->p);
                 uf[i] = activ_ulp_of(ef[i]);
             }
             for (int ii = 0; ii < nisa; ii++) {
@@ -177,8 +207,8 @@ static void *worker(void *arg) {
             for (int fo = 0; fo < 2; fo++) {
                 if (fo && !has_dir(c, D_BWDY1)) continue;
                 for (size_t i = 0; i < n; i++) {
-                    double g = fo ? activ_ref_derivative_from_output(c->kind, x[i], c->alpha)
-                                  : activ_ref_derivative(c->kind, x[i], c->alpha, c->beta);
+                    double g = fo ? activ_ref_derivative_from_output_p(c->kind, x[i], &c->p)
+                                  : activ_ref_derivative_p(c->kind, x[i], &c->p);
                     d1[i] = g;
                     u1[i] = activ_ulp_of(g);
                     d7[i] = (double)0.7f * g;
@@ -259,8 +289,10 @@ int main(int argc, char **argv) {
         for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             activ_kind k;
             if (activ_kind_from_name(t, &k) != ACTIV_OK) {
-                fprintf(stderr, "activ_sweep: unknown kind \"%s\" (relu, leaky_relu, prelu, elu, "
-                                "swish, sigmoid, tanh)\n", t);
+                fprintf(stderr, "activ_sweep: unknown kind \"%s\" (", t);
+                for (int j = 0; j < ACTIV_KIND_COUNT; j++)
+                    fprintf(stderr, "%s%s", j ? ", " : "", tu_kind_str((activ_kind)j));
+                fprintf(stderr, ")\n");
                 free(dup);
                 return 2;
             }
@@ -268,8 +300,21 @@ int main(int argc, char **argv) {
         }
         free(dup);
     }
-    for (size_t c = 0; c < NCASE_ALL; c++)
-        if (want[all_cases[c].kind]) cases[ncase++] = all_cases[c];
+    for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
+        if (!want[k]) continue;
+        cases[ncase].kind = (activ_kind)k;
+        cases[ncase].p = activ_default_params((activ_kind)k);
+        ncase++;
+    }
+    for (size_t e = 0; e < sizeof extra_cases / sizeof extra_cases[0]; e++) {
+        if (!want[extra_cases[e].kind]) continue;
+        cases[ncase].kind = extra_cases[e].kind;
+        cases[ncase].p = activ_default_params(extra_cases[e].kind);
+        *field_of(&cases[ncase].p, extra_cases[e].field) = extra_cases[e].value;
+        ncase++;
+    }
+    for (int c = 0; c < ncase; c++) /* prelu: one shared slope, the default alpha */
+        if (cases[c].kind == ACTIV_PRELU) cases[c].p.slopes = &cases[c].p.alpha;
     nisa = tu_isas(isas);
     if (nisa == 0) {
         fprintf(stderr, "activ_sweep: no code path available\n");
@@ -316,13 +361,8 @@ int main(int argc, char **argv) {
     int first = 1;
     for (int ci = 0; ci < ncase; ci++) {
         const scase *c = &cases[ci];
-        char params[32] = "";
-        if (c->kind == ACTIV_LEAKY_RELU || c->kind == ACTIV_ELU)
-            snprintf(params, sizeof params, "alpha=%g", (double)c->alpha);
-        else if (c->kind == ACTIV_PRELU)
-            snprintf(params, sizeof params, "slope=%g", (double)c->alpha);
-        else if (c->kind == ACTIV_SWISH)
-            snprintf(params, sizeof params, "beta=%g", (double)c->beta);
+        char params[96];
+        params_str(c, params, sizeof params);
         for (int d = 0; d < NDIR; d++) {
             if (!has_dir(c, d)) continue;
             for (int ii = 0; ii < nisa; ii++) {

@@ -46,7 +46,7 @@ typedef struct {
 } hkind;
 
 static const hkind hkinds[] = {
-#define HK(name, K, fo) {#name, fo, K},
+#define HK(name, K, fam, fo, ...) {#name, fo, K},
     ACTIV_FOREACH_KIND(HK)
 #undef HK
 };

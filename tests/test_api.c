@@ -37,7 +37,9 @@ static void versions(void) {
 }
 
 static void names(void) {
-    const char *want[] = {"relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh"};
+    const char *want[ACTIV_KIND_COUNT] = {"relu", "leaky_relu", "prelu", "elu", "swish", "sigmoid", "tanh",
+                          "relu6", "hardtanh", "hardsigmoid", "hardswish", "softsign", "relu2",
+                          "thresholded_relu", "selu", "celu"};
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         const char *n = activ_kind_name((activ_kind)k);
         CHECK(n && strcmp(n, want[k]) == 0, "kind %d name %s", k, n ? n : "(null)");
@@ -78,13 +80,19 @@ static void names(void) {
 static void defaults(void) {
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         activ_params p = activ_default_params((activ_kind)k);
-        float a = k == ACTIV_LEAKY_RELU ? 0.01f : k == ACTIV_ELU ? 1.0f : p.alpha;
-        CHECK(p.alpha == a && p.beta == 1.0f && p.slopes == NULL && p.channels == 1 &&
+        float a = k == ACTIV_LEAKY_RELU ? 0.01f : k == ACTIV_ELU ? 1.0f : k == ACTIV_PRELU ? 0.25f
+                  : k == ACTIV_HARDSIGMOID ? 1.0f / 6.0f : k == ACTIV_SELU ? 1.6732632f : p.alpha;
+        float b = k == ACTIV_HARDSIGMOID ? 0.5f : 1.0f;
+        CHECK(p.alpha == a && p.beta == b && p.slopes == NULL && p.channels == 1 &&
                   p.inner == 1,
-              "default params of %s: alpha %g beta %g slopes %p channels %zu inner %zu",
+              "default params of %s: alpha %.9g beta %g slopes %p channels %zu inner %zu",
               tu_kind_str((activ_kind)k), (double)p.alpha, (double)p.beta,
               (const void *)p.slopes, p.channels, p.inner);
     }
+    activ_params h = activ_default_params(ACTIV_HARDTANH), s = activ_default_params(ACTIV_SELU);
+    CHECK(h.min_val == -1.0f && h.max_val == 1.0f, "hardtanh bounds %g %g", (double)h.min_val,
+          (double)h.max_val);
+    CHECK(s.gamma == 1.0507010f, "selu gamma %.9g", (double)s.gamma);
 }
 
 static void argument_checks(void) {

@@ -144,7 +144,7 @@ float tu_rng_interesting(tu_rng *r, activ_kind kind) {
 
 int tu_isas(const activ_kernels *out[ACTIV_ISA_COUNT]) {
     int n = 0;
-#define TU_ISA(name, ISA)                             \
+#define TU_ISA(name, ISA, b)                           \
     {                                                 \
         const activ_kernels *k = activ_kernels_for(ISA); \
         if (k) out[n++] = k;                          \
@@ -179,16 +179,18 @@ activ_params tu_params(activ_kind kind, float alpha, float beta, const float *sl
 }
 
 float tu_default_alpha(activ_kind kind) {
-    switch (kind) {
-    case ACTIV_LEAKY_RELU: return 0.01f;
-    case ACTIV_ELU: return 1.0f;
-    case ACTIV_PRELU: return 0.25f;
-    default: return 0.0f;
-    }
+    int uses = 0; /* the manifest lists alpha among the kind's params */
+#define ACTIV_P(field, def) uses |= !strcmp(#field, "alpha");
+#define TU_UA(name, K, fam, fo, dp, params, ...) \
+    if (kind == K) { params }
+    ACTIV_FOREACH_KIND(TU_UA)
+#undef TU_UA
+#undef ACTIV_P
+    return uses ? activ_default_params(kind).alpha : 0.0f;
 }
 
 int tu_has_from_output(activ_kind kind) {
-#define TU_HFO(name, K, has) \
+#define TU_HFO(name, K, fam, has, ...) \
     if (kind == K) return has;
     ACTIV_FOREACH_KIND(TU_HFO)
 #undef TU_HFO
@@ -196,7 +198,7 @@ int tu_has_from_output(activ_kind kind) {
 }
 
 const char *tu_kind_str(activ_kind kind) {
-#define TU_KN(name, K, has) \
+#define TU_KN(name, K, ...) \
     if (kind == K) return #name;
     ACTIV_FOREACH_KIND(TU_KN)
 #undef TU_KN
@@ -204,7 +206,7 @@ const char *tu_kind_str(activ_kind kind) {
 }
 
 const char *tu_isa_str(activ_isa isa) {
-#define TU_IN(name, I) \
+#define TU_IN(name, I, b) \
     if (isa == I) return #name;
     ACTIV_FOREACH_ISA(TU_IN)
 #undef TU_IN

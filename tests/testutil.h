@@ -85,7 +85,7 @@ activ_kargs tu_kargs(float alpha, float beta, const float *slopes, size_t channe
 activ_params tu_params(activ_kind kind, float alpha, float beta, const float *slopes,
                        size_t channels, size_t inner);
 
-/* Default alpha for a kind as the tests use it: leaky 0.01, elu 1, prelu 0.25, else 0. */
+/* Default alpha for a kind (activ_default_params) where the kind reads alpha, else 0. */
 float tu_default_alpha(activ_kind kind);
 /* 1 if kind has a from-output form (for the given alpha). */
 int tu_has_from_output(activ_kind kind);

@@ -16,12 +16,13 @@
 #include "activ_cuda.h"
 #include "internal.h"
 #include "math.cuh"
+#include "validate.h"
 
 using namespace activ_cuda_math;
 
 namespace {
 
-enum { DIR_FWD = 0, DIR_BWD = 1, DIR_BWDY = 2 };
+enum { DIR_FWD = ACTIV_DIR_FWD, DIR_BWD = ACTIV_DIR_BWD, DIR_BWDY = ACTIV_DIR_BWDY };
 constexpr int THREADS = 256;
 
 struct Args {
@@ -29,7 +30,7 @@ struct Args {
     const void *dy;  /* bwd, bwdy */
     void *out;       /* y or dx */
     size_t n;
-    float a, b;
+    float a, b, g, lo, hi; /* alpha, beta, gamma, min_val, max_val */
     const float *slopes;
     size_t channels, inner;
 };
@@ -60,10 +61,11 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
 
 /* One element: v = input, g = dy (unused for forward), a = alpha or slope. */
 template <int K, int D>
-__device__ __forceinline__ double elem(float v, float g, float a, float b) {
-    if (D == DIR_FWD) return fwd(K, v, a, b);
-    if (D == DIR_BWD) return (double)g * deriv(K, v, a, b);
-    return (double)g * deriv_from_output(K, v, a);
+__device__ __forceinline__ double elem(float v, float g, float a, const Args &p) {
+    const KParams kp = {a, p.b, p.g, p.lo, p.hi};
+    if (D == DIR_FWD) return fwd_p(K, v, kp);
+    if (D == DIR_BWD) return (double)g * deriv_p(K, v, kp);
+    return (double)g * deriv_from_output_p(K, v, kp);
 }
 
 template <int DT, int K, int D>
@@ -84,7 +86,7 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
         float a = p.a;
         if (K == ACTIV_PRELU) a = p.slopes[prelu_channel(i, p.inner, p.channels)];
         float g = (D == DIR_FWD) ? 0.0f : S::ld(dy[i]);
-        out[i] = S::st(elem<K, D>(S::ld(in[i]), g, a, p.b));
+        out[i] = S::st(elem<K, D>(S::ld(in[i]), g, a, p));
     }
     /* 16-byte body */
     const uint4 *vin = (const uint4 *)(in + head);
@@ -113,7 +115,7 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
         for (int k = 0; k < V; k++) {
             float a = (K == ACTIV_PRELU) ? as[k] : p.a;
             float g = (D == DIR_FWD) ? 0.0f : S::ld(gs[k]);
-            ys[k] = S::st(elem<K, D>(S::ld(xs[k]), g, a, p.b));
+            ys[k] = S::st(elem<K, D>(S::ld(xs[k]), g, a, p));
         }
         uint4 yo;
         memcpy(&yo, ys, 16);
@@ -300,65 +302,43 @@ void launch_kind_dt(activ_cuda_dtype dt, const Args &p, cudaStream_t s) {
     else launch_eltwise<ACTIV_CUDA_F16, K, D>(p, s);
 }
 
+/* one case per manifest kind; the from-output direction only where the kind has it */
 template <int D>
 void launch_dir(activ_kind kind, activ_cuda_dtype dt, const Args &p, cudaStream_t s) {
     switch (kind) {
-    case ACTIV_RELU: launch_kind_dt<ACTIV_RELU, D>(dt, p, s); break;
-    case ACTIV_LEAKY_RELU: launch_kind_dt<ACTIV_LEAKY_RELU, D>(dt, p, s); break;
-    case ACTIV_ELU: launch_kind_dt<ACTIV_ELU, D>(dt, p, s); break;
-    case ACTIV_SIGMOID: launch_kind_dt<ACTIV_SIGMOID, D>(dt, p, s); break;
-    case ACTIV_TANH: launch_kind_dt<ACTIV_TANH, D>(dt, p, s); break;
-    default:
-        if constexpr (D != DIR_BWDY) { /* prelu and swish have no from-output form */
-            if (kind == ACTIV_PRELU) launch_kind_dt<ACTIV_PRELU, D>(dt, p, s);
-            else if (kind == ACTIV_SWISH) launch_kind_dt<ACTIV_SWISH, D>(dt, p, s);
-        }
+#define ACTIV_X_(name, K, fam, fo, ...)                           \
+    case K:                                                      \
+        if constexpr (D != DIR_BWDY || (fo)) launch_kind_dt<K, D>(dt, p, s); \
         break;
+        ACTIV_FOREACH_KIND(ACTIV_X_)
+#undef ACTIV_X_
+    default: break;
     }
 }
 
-/* ---- argument checks ---------------------------------------------------------------- */
+/* ---- argument checks: src/validate.c, shared with the CPU entry points ------------- */
 
-bool overlaps_partially(const void *out, const void *in, size_t bytes) {
-    if (!in || out == in) return false;
-    uintptr_t o = (uintptr_t)out, i = (uintptr_t)in;
-    return o < i + bytes && i < o + bytes;
-}
-
-activ_status check_common(activ_kind kind, const activ_params *p, activ_cuda_dtype dt, size_t n,
-                          const void *in, const void *dy, void *out, Args *a) {
-    if ((int)kind < 0 || kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
-    size_t es = activ_cuda_dtype_size(dt);
-    if (es == 0) return ACTIV_ERR_PARAM;
-    activ_params dp = activ_default_params(kind);
+activ_status check_common(activ_kind kind, int dir, const activ_params *p, activ_cuda_dtype dt,
+                          size_t n, const void *in, const void *dy, void *out,
+                          const float *dparam, Args *a) {
+    activ_params dp = activ_default_params((unsigned)kind < ACTIV_KIND_COUNT ? kind : ACTIV_RELU);
     if (p) dp = *p;
-    if (n > SIZE_MAX / es / 2) return ACTIV_ERR_SIZE;
-    if (kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU) {
-        if (!(fabsf(dp.alpha) <= FLT_MAX)) return ACTIV_ERR_PARAM;
-    }
-    if (kind == ACTIV_SWISH && !(fabsf(dp.beta) <= FLT_MAX)) return ACTIV_ERR_PARAM;
-    if (kind == ACTIV_PRELU) {
-        if (!dp.slopes) return ACTIV_ERR_NULL;
-        if (dp.channels == 0 || dp.inner == 0) return ACTIV_ERR_SHAPE;
-        if (dp.channels > SIZE_MAX / dp.inner) return ACTIV_ERR_SIZE;
-        if (n % (dp.channels * dp.inner) != 0) return ACTIV_ERR_SHAPE;
-    }
-    if (n > 0) {
-        if (!in || !out) return ACTIV_ERR_NULL;
-        if ((uintptr_t)in % es || (uintptr_t)out % es || (dy && (uintptr_t)dy % es))
-            return ACTIV_ERR_PARAM;
-        if (overlaps_partially(out, in, n * es) || overlaps_partially(out, dy, n * es))
-            return ACTIV_ERR_OVERLAP;
-    }
+    /* slopes live on the device: not read here (that would need a synchronisation) */
+    activ_status st = activ_validate(kind, dir, &dp, in, dy, out, n, activ_cuda_dtype_size(dt),
+                                     dparam, 0);
+    if (st) return st;
     a->in = in;
     a->dy = dy;
     a->out = out;
     a->n = n;
     a->a = dp.alpha;
     a->b = dp.beta;
+    a->g = dp.gamma;
+    a->lo = dp.min_val;
+    a->hi = dp.max_val;
     a->slopes = dp.slopes;
-    a->channels = dp.channels ? dp.channels : 1;
-    a->inner = dp.inner ? dp.inner : 1;
+    a->channels = kind == ACTIV_PRELU ? dp.channels : 1;
+    a->inner = kind == ACTIV_PRELU ? dp.inner : 1;
     return ACTIV_OK;
 }
 
@@ -477,7 +457,7 @@ int activ_cuda_available(void) { return activ_cuda_device_count() > 0; }
 activ_status activ_cuda_forward(activ_kind kind, const activ_params *p, activ_cuda_dtype dt,
                                 const void *x, void *y, size_t n, activ_cuda_stream stream) {
     Args a;
-    activ_status st = check_common(kind, p, dt, n, x, NULL, y, &a);
+    activ_status st = check_common(kind, DIR_FWD, p, dt, n, x, NULL, y, NULL, &a);
     if (st || n == 0) return st;
     launch_dir<DIR_FWD>(kind, dt, a, (cudaStream_t)stream);
     return last_launch();
@@ -488,13 +468,13 @@ activ_status activ_cuda_backward(activ_kind kind, const activ_params *p, activ_c
                                  activ_cuda_stream stream) {
     Args a;
     cudaStream_t s = (cudaStream_t)stream;
-    if (n > 0 && !dy) return ACTIV_ERR_NULL;
-    activ_status st = check_common(kind, p, dt, n, x, dy, dx, &a);
+    activ_status st = check_common(kind, DIR_BWD, p, dt, n, x, dy, dx, dparam, &a);
     if (st) return st;
-    bool want = dparam && (kind == ACTIV_PRELU || kind == ACTIV_SWISH);
+    activ_params dp = p ? *p : activ_default_params(kind);
+    size_t cnt = dparam ? activ_dparam_len(kind, &dp) : 0;
+    bool want = cnt > 0;
     if (n == 0) {
         if (!want) return ACTIV_OK;
-        size_t cnt = kind == ACTIV_PRELU ? a.channels : 1;
         return activ_cuda_status(cudaMemsetAsync(dparam, 0, cnt * sizeof(float), s));
     }
     if (want) {
@@ -514,15 +494,9 @@ activ_status activ_cuda_backward(activ_kind kind, const activ_params *p, activ_c
 activ_status activ_cuda_backward_from_output(activ_kind kind, const activ_params *p,
                                              activ_cuda_dtype dt, const void *y, const void *dy,
                                              void *dx, size_t n, activ_cuda_stream stream) {
-    if ((int)kind < 0 || kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
-    if (kind == ACTIV_PRELU || kind == ACTIV_SWISH) return ACTIV_ERR_UNSUPPORTED;
     Args a;
-    if (n > 0 && !dy) return ACTIV_ERR_NULL;
-    activ_status st = check_common(kind, p, dt, n, y, dy, dx, &a);
-    if (st) return st;
-    if (kind == ACTIV_LEAKY_RELU && !(a.a > 0)) return ACTIV_ERR_PARAM;
-    if (kind == ACTIV_ELU && !(a.a >= 0)) return ACTIV_ERR_PARAM;
-    if (n == 0) return ACTIV_OK;
+    activ_status st = check_common(kind, DIR_BWDY, p, dt, n, y, dy, dx, NULL, &a);
+    if (st || n == 0) return st;
     launch_dir<DIR_BWDY>(kind, dt, a, (cudaStream_t)stream);
     return last_launch();
 }

@@ -179,6 +179,88 @@ ACTIV_HD double deriv_from_output(int kind, float yf, float a) {
     }
 }
 
+/* ---- every parameter of a kind (activ_params' floats; a = alpha or the prelu slope) ---- */
+struct KParams {
+    float a, b, g, lo, hi; /* alpha, beta, gamma, min_val, max_val */
+};
+
+/* hardsigmoid's u = alpha*x + beta (exact product, one rounding); the float nearest 1/6 as
+ * alpha means x/6 exactly (PyTorch's relu6(x + 3)/6) */
+ACTIV_HD bool hsig_sixth(const KParams &p) { return p.a == 1.0f / 6.0f; }
+ACTIV_HD double hsig_u(double x, const KParams &p) {
+    return hsig_sixth(p) ? x / 6.0 + (double)p.b : (double)p.a * x + (double)p.b;
+}
+ACTIV_HD double hsig_slope(const KParams &p) { return hsig_sixth(p) ? 1.0 / 6.0 : (double)p.a; }
+/* 1 inside (lo, hi), 0 outside, NaN for NaN */
+ACTIV_HD double inside(double x, double lo, double hi) {
+    return (x > lo && x < hi) ? 1.0 : (x == x ? 0.0 : x);
+}
+
+/* f(x) for every kind; the kinds of the first seven go to fwd() */
+ACTIV_HD double fwd_p(int kind, float xf, const KParams &p) {
+    double x = xf;
+    switch (kind) {
+    case ACTIV_RELU6: return x < 0 ? 0.0 : (x > 6 ? 6.0 : x); /* -0 and NaN pass */
+    case ACTIV_HARDTANH: return x < p.lo ? (double)p.lo : (x > p.hi ? (double)p.hi : x);
+    case ACTIV_HARDSIGMOID: {
+        double u = hsig_u(x, p);
+        return u < 0 ? 0.0 : (u > 1 ? 1.0 : u);
+    }
+    case ACTIV_HARDSWISH:
+        if (x <= -3) return -0.0; /* PyTorch's x * 0 */
+        if (x >= 3) return x;
+        return x * (x + 3.0) / 6.0; /* NaN too */
+    case ACTIV_SOFTSIGN: return is_inf(x) ? copysign(1.0, x) : x / (1.0 + fabs(x));
+    case ACTIV_RELU2: return x > 0 ? x * x : (x <= 0 ? 0.0 : x);
+    case ACTIV_THRESHOLDED_RELU: return x > p.a ? x : (x <= p.a ? 0.0 : x);
+    case ACTIV_SELU: return x > 0 ? (double)p.g * x : ((double)p.g * (double)p.a) * expm1_neg(x);
+    case ACTIV_CELU: return x > 0 ? x : (double)p.a * expm1_neg(x / (double)p.a);
+    default: return fwd(kind, xf, p.a, p.b);
+    }
+}
+
+/* f'(x) with the header's kink conventions, NaN for NaN */
+ACTIV_HD double deriv_p(int kind, float xf, const KParams &p) {
+    double x = xf;
+    switch (kind) {
+    case ACTIV_RELU6: return inside(x, 0.0, 6.0);
+    case ACTIV_HARDTANH: return inside(x, p.lo, p.hi);
+    case ACTIV_HARDSIGMOID: {
+        double u = hsig_u(x, p);
+        return inside(u, 0.0, 1.0) * hsig_slope(p);
+    }
+    case ACTIV_HARDSWISH: return x < -3 ? 0.0 : (x > 3 ? 1.0 : x / 3.0 + 0.5);
+    case ACTIV_SOFTSIGN: {
+        double d = 1.0 + fabs(x);
+        return 1.0 / (d * d);
+    }
+    case ACTIV_RELU2: return x > 0 ? x + x : (x <= 0 ? 0.0 : x);
+    case ACTIV_THRESHOLDED_RELU: return x > p.a ? 1.0 : (x <= p.a ? 0.0 : x);
+    case ACTIV_SELU: return x > 0 ? (double)p.g : ((double)p.g * (double)p.a) * exp_neg(x);
+    case ACTIV_CELU: return x > 0 ? 1.0 : exp_neg(x / (double)p.a);
+    default: return deriv(kind, xf, p.a, p.b);
+    }
+}
+
+/* g(y) of the from-output table */
+ACTIV_HD double deriv_from_output_p(int kind, float yf, const KParams &p) {
+    double y = yf;
+    switch (kind) {
+    case ACTIV_RELU6: return inside(y, 0.0, 6.0);
+    case ACTIV_HARDTANH: return inside(y, p.lo, p.hi);
+    case ACTIV_HARDSIGMOID: return inside(y, 0.0, 1.0) * hsig_slope(p);
+    case ACTIV_SOFTSIGN: {
+        double t = 1.0 - fabs(y);
+        return t * t;
+    }
+    case ACTIV_RELU2: return y > 0 ? 2.0 * sqrt(y) : (y <= 0 ? 0.0 : y);
+    case ACTIV_THRESHOLDED_RELU: return y > p.a ? 1.0 : (y <= p.a ? 0.0 : y);
+    case ACTIV_SELU: return y > 0 ? (double)p.g : y + (double)p.g * (double)p.a;
+    case ACTIV_CELU: return y > 0 ? 1.0 : (y + (double)p.a) / (double)p.a;
+    default: return deriv_from_output(kind, yf, p.a);
+    }
+}
+
 /* prelu: the element's term of da_c, dy * (x if x <= 0 else 0) (an IEEE product in double). */
 ACTIV_HD double prelu_dslope_term(float xf, float dyf) {
     double x = xf;

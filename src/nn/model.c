@@ -69,11 +69,13 @@ activ_status activ_nn_model_init_params(activ_nn_model *m, uint64_t seed)
                 L->w[i] = (float)(lim * (2.0 * activ_nn_rng_uniform(&rng) - 1.0));
         }
         memset(L->b, 0, (size_t)nn_width(L) * sizeof(float));
-        if (L->slopes)
+        if (L->slopes) {
+            const float a0 = activ_default_params(ACTIV_PRELU).alpha; /* nn.PReLU's 0.25 */
             for (int j = 0; j < L->out; j++)
-                L->slopes[j] = 0.25f;
+                L->slopes[j] = a0;
+        }
         if (L->beta)
-            *L->beta = 1.0f;
+            *L->beta = activ_default_params(ACTIV_SWISH).beta;
     }
     return ACTIV_OK;
 }

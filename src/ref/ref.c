@@ -8,6 +8,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* hardsigmoid: u = alpha*x + beta; the float nearest 1/6 as alpha means x/6 exactly */
+static int hsig_sixth(const activ_params *p) { return p->alpha == 1.0f / 6.0f; }
+static long double hsig_u(double x, const activ_params *p) {
+    if (hsig_sixth(p)) return (long double)x / 6.0L + p->beta;
+    return (long double)p->alpha * x + p->beta;
+}
+static double hsig_slope(const activ_params *p) { return hsig_sixth(p) ? 1.0 / 6.0 : p->alpha; }
+
 /* s(t) = 1 / (1 + e^-t), accurate for both signs (no 1 - tiny cancellation). */
 static double sigm(double t) {
     if (t >= 0) return 1.0 / (1.0 + exp(-t));
@@ -22,8 +30,21 @@ static double sigm_slope(double t) {
     return e / (d * d);
 }
 
-double activ_ref_forward(activ_kind kind, float xf, float alpha, float beta) {
-    double x = xf, a = alpha, b = beta;
+/* the parameters of the old (alpha, beta) calls: the kind's defaults with those two */
+static activ_params ref_ab(activ_kind kind, float alpha, float beta) {
+    activ_params p = activ_default_params(kind);
+    p.alpha = alpha;
+    p.beta = beta;
+    return p;
+}
+
+double activ_ref_forward(activ_kind kind, float x, float alpha, float beta) {
+    activ_params p = ref_ab(kind, alpha, beta);
+    return activ_ref_forward_p(kind, x, &p);
+}
+
+double activ_ref_forward_p(activ_kind kind, float xf, const activ_params *p) {
+    double x = xf, a = p->alpha, b = p->beta;
     if (isnan(x)) return x;
     switch (kind) {
     case ACTIV_RELU:
@@ -46,6 +67,29 @@ double activ_ref_forward(activ_kind kind, float xf, float alpha, float beta) {
         return sigm(x);
     case ACTIV_TANH:
         return tanh(x);
+    case ACTIV_RELU6:
+        return x < 0 ? 0.0 : x > 6 ? 6.0 : x; /* keeps -0 */
+    case ACTIV_HARDTANH:
+        return x < p->min_val ? (double)p->min_val : x > p->max_val ? (double)p->max_val : x;
+    case ACTIV_HARDSIGMOID: {
+        long double u = hsig_u(x, p);
+        return (double)(u < 0 ? 0.0L : u > 1 ? 1.0L : u);
+    }
+    case ACTIV_HARDSWISH:
+        if (x <= -3) return -0.0;
+        if (x >= 3) return x;
+        return (double)((long double)x * ((long double)x + 3.0L) / 6.0L);
+    case ACTIV_SOFTSIGN:
+        if (isinf(x)) return copysign(1.0, x);
+        return (double)((long double)x / (1.0L + fabsl((long double)x)));
+    case ACTIV_RELU2:
+        return x > 0 ? x * x : 0.0; /* exact in double */
+    case ACTIV_THRESHOLDED_RELU:
+        return x > a ? x : 0.0;
+    case ACTIV_SELU:
+        return x > 0 ? (double)p->gamma * x : (double)p->gamma * a * expm1(x);
+    case ACTIV_CELU:
+        return x > 0 ? x : a * expm1(x / a);
     default:
         return NAN;
     }
@@ -73,8 +117,13 @@ static double swish_deriv(double x, double b) {
     return s * inner;
 }
 
-double activ_ref_derivative(activ_kind kind, float xf, float alpha, float beta) {
-    double x = xf, a = alpha, b = beta;
+double activ_ref_derivative(activ_kind kind, float x, float alpha, float beta) {
+    activ_params p = ref_ab(kind, alpha, beta);
+    return activ_ref_derivative_p(kind, x, &p);
+}
+
+double activ_ref_derivative_p(activ_kind kind, float xf, const activ_params *p) {
+    double x = xf, a = p->alpha, b = p->beta;
     if (isnan(x)) return x;
     switch (kind) {
     case ACTIV_RELU:
@@ -94,13 +143,42 @@ double activ_ref_derivative(activ_kind kind, float xf, float alpha, float beta) 
         double d = 1.0 + e;
         return 4.0 * e / (d * d);
     }
+    case ACTIV_RELU6:
+        return x > 0 && x < 6 ? 1.0 : 0.0;
+    case ACTIV_HARDTANH:
+        return x > p->min_val && x < p->max_val ? 1.0 : 0.0;
+    case ACTIV_HARDSIGMOID: {
+        long double u = hsig_u(x, p);
+        return u > 0 && u < 1 ? hsig_slope(p) : 0.0;
+    }
+    case ACTIV_HARDSWISH: /* PyTorch: the middle branch at -3 and 3 */
+        if (x < -3) return 0.0;
+        if (x > 3) return 1.0;
+        return (double)((long double)x / 3.0L + 0.5L);
+    case ACTIV_SOFTSIGN: {
+        long double d = 1.0L + fabsl((long double)x);
+        return (double)(1.0L / (d * d));
+    }
+    case ACTIV_RELU2:
+        return x > 0 ? 2.0 * x : 0.0;
+    case ACTIV_THRESHOLDED_RELU:
+        return x > a ? 1.0 : 0.0;
+    case ACTIV_SELU:
+        return x > 0 ? (double)p->gamma : (double)p->gamma * a * exp(x);
+    case ACTIV_CELU:
+        return x > 0 ? 1.0 : exp(x / a);
     default:
         return NAN;
     }
 }
 
-double activ_ref_derivative_from_output(activ_kind kind, float yf, float alpha) {
-    double y = yf, a = alpha;
+double activ_ref_derivative_from_output(activ_kind kind, float y, float alpha) {
+    activ_params p = ref_ab(kind, alpha, 1.0f);
+    return activ_ref_derivative_from_output_p(kind, y, &p);
+}
+
+double activ_ref_derivative_from_output_p(activ_kind kind, float yf, const activ_params *p) {
+    double y = yf, a = p->alpha;
     if (isnan(y)) return y;
     switch (kind) {
     case ACTIV_RELU:
@@ -113,6 +191,24 @@ double activ_ref_derivative_from_output(activ_kind kind, float yf, float alpha) 
         return y * (1.0 - y);
     case ACTIV_TANH:
         return 1.0 - y * y; /* y*y exact in double */
+    case ACTIV_RELU6:
+        return y > 0 && y < 6 ? 1.0 : 0.0;
+    case ACTIV_HARDTANH:
+        return y > p->min_val && y < p->max_val ? 1.0 : 0.0;
+    case ACTIV_HARDSIGMOID:
+        return y > 0 && y < 1 ? hsig_slope(p) : 0.0;
+    case ACTIV_SOFTSIGN: {
+        double t = 1.0 - fabs(y); /* exact */
+        return t * t;             /* exact: 24-bit t */
+    }
+    case ACTIV_RELU2:
+        return y > 0 ? 2.0 * sqrt(y) : 0.0;
+    case ACTIV_THRESHOLDED_RELU:
+        return y > a ? 1.0 : 0.0;
+    case ACTIV_SELU:
+        return y > 0 ? (double)p->gamma : y + (double)p->gamma * a; /* exact */
+    case ACTIV_CELU:
+        return y > 0 ? 1.0 : (double)(((long double)y + a) / a);
     default:
         return NAN;
     }

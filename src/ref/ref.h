@@ -23,6 +23,13 @@ double activ_ref_derivative_from_output(activ_kind kind, float y, float alpha);
 /* d f / d beta of swish at x: x^2 * s(bx) * (1 - s(bx)) (0 at x = +-inf for b != 0). */
 double activ_ref_swish_dbeta(float x, float beta);
 
+/* The same with every parameter of the kind (activ_params; for prelu, alpha is the
+ * channel's slope and slopes is not read). The calls above are these with the kind's
+ * defaults and the given alpha and beta. */
+double activ_ref_forward_p(activ_kind kind, float x, const activ_params *p);
+double activ_ref_derivative_p(activ_kind kind, float x, const activ_params *p);
+double activ_ref_derivative_from_output_p(activ_kind kind, float y, const activ_params *p);
+
 /* The exact backward result dy * f'(x) (an IEEE product in double: inf * 0 is NaN). */
 double activ_ref_backward(activ_kind kind, float x, float dy, float alpha, float beta);
 /* The exact from-output result dy * g(y). */

@@ -11,8 +11,8 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# 1. The full matrix at one small size, 1 and 2 threads: 8 function rows (prelu twice)
-#    x (fwd, bwd) + 5 from-output rows = 21, times 2 thread counts.
+# 1. The full matrix at one small size, 1 and 2 threads: 17 function rows (prelu twice)
+#    x (fwd, bwd) + 13 from-output rows = 47, times 2 thread counts.
 "$activ" bench --sizes 4096 --threads 1,2 --reps 3 --min-time 1 --json "$tmp/b.json" \
     >"$tmp/out.txt" 2>"$tmp/err.txt"
 rc=$?
@@ -28,10 +28,12 @@ def check(c, msg):
 check(d["isa"] in ("scalar", "sse2", "avx2", "avx512", "neon"), "isa %r" % d.get("isa"))
 check(d["cpu"] and d["cpus"] >= 1 and d["reps"] == 3, "header fields")
 rows = d["rows"]
-check(len(rows) == 42, "expected 42 rows, got %d" % len(rows))
-want = {(f, dr, t) for f in ["relu", "leaky_relu", "prelu/nsc", "prelu/ncs", "elu", "swish", "sigmoid", "tanh"]
+check(len(rows) == 94, "expected 94 rows, got %d" % len(rows))
+fo = ["relu", "leaky_relu", "elu", "sigmoid", "tanh", "relu6", "hardtanh", "hardsigmoid", "softsign",
+      "relu2", "thresholded_relu", "selu", "celu"]
+want = {(f, dr, t) for f in fo + ["prelu/nsc", "prelu/ncs", "swish", "hardswish"]
         for dr in ["fwd", "bwd"] for t in (1, 2)}
-want |= {(f, "bwdy", t) for f in ["relu", "leaky_relu", "elu", "sigmoid", "tanh"] for t in (1, 2)}
+want |= {(f, "bwdy", t) for f in fo for t in (1, 2)}
 got = {(r["function"], r["dir"], r["threads"]) for r in rows}
 check(got == want, "rows differ: missing %s, extra %s" % (sorted(want - got), sorted(got - want)))
 def pos(v):
@@ -53,7 +55,7 @@ for r in rows:
         best = max(p["gbps"] for p in r["peers"] if p["gbps"] is not None)
         check(abs(r["ratio_best_peer"] - a["gbps"] / best) <= 1e-4 * r["ratio_best_peer"], tag + ": peer ratio")
 data = [l for l in table if l and not l.startswith("#") and not l.startswith("function")]
-check(len(data) == 42, "table has %d rows, want 42" % len(data))
+check(len(data) == 94, "table has %d rows, want 94" % len(data))
 check(table[0].startswith("# activ bench:") and d["cpu"] in table[0], "header line names the CPU")
 PY
 

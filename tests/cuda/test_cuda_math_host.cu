@@ -132,22 +132,31 @@ int main(void) {
         {ACTIV_RELU, 0, 1}, {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
         {ACTIV_ELU, 1.0f, 1}, {ACTIV_ELU, 0.5f, 1}, {ACTIV_SWISH, 0, 1.0f},
         {ACTIV_SWISH, 0, 1.702f}, {ACTIV_SWISH, 0, -0.5f}, {ACTIV_SWISH, 0, 0.0f},
-        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1}};
+        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1}, {ACTIV_RELU6, 1, 1}, {ACTIV_HARDTANH, 1, 1},
+        {ACTIV_HARDSIGMOID, 1.0f / 6.0f, 0.5f}, {ACTIV_HARDSIGMOID, 0.2f, 0.5f},
+        {ACTIV_HARDSWISH, 1, 1}, {ACTIV_SOFTSIGN, 1, 1}, {ACTIV_RELU2, 1, 1},
+        {ACTIV_THRESHOLDED_RELU, 1, 1}, {ACTIV_THRESHOLDED_RELU, 0.5f, 1},
+        {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1}, {ACTIV_CELU, 0.5f, 1}};
     const float dys[] = {1.0f, -0.7f, 3.0e38f, 1e-40f};
     for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
         P p = params[pi];
+        /* the kind's other parameters at their defaults (gamma, min_val, max_val) */
+        activ_params ap = activ_default_params((activ_kind)p.kind);
+        ap.alpha = p.a;
+        ap.beta = p.b;
+        const KParams kp = {p.a, p.b, ap.gamma, ap.min_val, ap.max_val};
         double mf = 0, mb = 0, my = 0, mdb = 0;
         uint64_t count = 0;
         auto one = [&](uint32_t bits) {
             float x = ff(bits);
             count++;
-            float y = (float)fwd(p.kind, x, p.a, p.b);
-            double ey = activ_ref_forward((activ_kind)p.kind, x, p.a, p.b);
+            float y = (float)fwd_p(p.kind, x, kp);
+            double ey = activ_ref_forward_p((activ_kind)p.kind, x, &ap);
             double e = check("fwd", p.kind, x, y, ey, 1.0);
             if (e > mf && e != INFINITY) mf = e;
             float dy = dys[(bits >> 3) % 4];
-            float dx = (float)((double)dy * deriv(p.kind, x, p.a, p.b));
-            e = check("bwd", p.kind, x, dx, activ_ref_backward((activ_kind)p.kind, x, dy, p.a, p.b), 2.0);
+            float dx = (float)((double)dy * deriv_p(p.kind, x, kp));
+            e = check("bwd", p.kind, x, dx, (double)dy * activ_ref_derivative_p((activ_kind)p.kind, x, &ap), 2.0);
             if (e > mb && e != INFINITY) mb = e;
             if (p.kind == ACTIV_SWISH) {
                 double t = swish_dbeta_term(x, dy, p.b), r = (double)dy * activ_ref_swish_dbeta(x, p.b);
@@ -157,15 +166,15 @@ int main(void) {
                     failures++;
                 } else if (rel > mdb) mdb = rel;
             }
-            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH) {
+            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH && p.kind != ACTIV_HARDSWISH) {
                 /* from output: y = the fp32 forward result */
-                float dyy = (float)((double)dy * deriv_from_output(p.kind, y, p.a));
+                float dyy = (float)((double)dy * deriv_from_output_p(p.kind, y, kp));
                 e = check("bwd_from_output", p.kind, y, dyy,
-                          activ_ref_backward_from_output((activ_kind)p.kind, y, dy, p.a), 2.0);
+                          (double)dy * activ_ref_derivative_from_output_p((activ_kind)p.kind, y, &ap), 2.0);
                 if (e > my && e != INFINITY) my = e;
             }
             /* bf16 and fp16 outputs are the correctly rounded conversions of the double value */
-            double v = fwd(p.kind, x, p.a, p.b);
+            double v = fwd_p(p.kind, x, kp);
             if (v == v && !isinf(v) && fabs(v) < 1e300) {
                 if (d2bf(v) != nearest16(v, bf_val, 0x7f80, 0, ldexp(2.0 - ldexp(1, -8), 127)) ||
                     d2h(v) != nearest16(v, h_val, 0x7c00, 0, 65520.0)) {

@@ -109,7 +109,7 @@ int cli_parse_kind(const char *cmd, const char *name, activ_kind *kind)
     if (activ_kind_from_name(name, kind) == ACTIV_OK)
         return CLI_OK;
     const char *names[ACTIV_KIND_COUNT + 1];
-    char list[256] = "";
+    char list[1024] = "";
     for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
         names[k] = activ_kind_name((activ_kind)k);
         strcat(list, k ? ", " : "");

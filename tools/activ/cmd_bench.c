@@ -23,6 +23,7 @@
 #include "bench_peers.h"
 #include "bench_stream.h"
 #include "cli.h"
+#include "kindargs.h"
 #include "io/io.h"
 
 #define MAX_SIZES 16
@@ -41,11 +42,13 @@ typedef struct {
     const char *layout; /* NULL, "nsc" or "ncs" */
 } variant;
 
+/* one row per kind of the manifest; prelu twice (channels-last here, planar at the end) */
 static const variant variants[] = {
-    {"relu", ACTIV_RELU, NULL},       {"leaky_relu", ACTIV_LEAKY_RELU, NULL},
-    {"prelu/nsc", ACTIV_PRELU, "nsc"}, {"prelu/ncs", ACTIV_PRELU, "ncs"},
-    {"elu", ACTIV_ELU, NULL},         {"swish", ACTIV_SWISH, NULL},
-    {"sigmoid", ACTIV_SIGMOID, NULL}, {"tanh", ACTIV_TANH, NULL},
+#define BENCH_X_(name, K, ...) \
+    {(K) == ACTIV_PRELU ? "prelu/nsc" : #name, K, (K) == ACTIV_PRELU ? "nsc" : NULL},
+    ACTIV_FOREACH_KIND(BENCH_X_)
+#undef BENCH_X_
+    {"prelu/ncs", ACTIV_PRELU, "ncs"},
 };
 #define NVARIANTS (sizeof variants / sizeof variants[0])
 
@@ -720,7 +723,7 @@ int cmd_bench(int argc, char **argv)
         for (int dir = 0; dir < 3; dir++) {
             if (!o.dirs[dir])
                 continue;
-            if (dir == BENCH_BWDY && (v->kind == ACTIV_PRELU || v->kind == ACTIV_SWISH))
+            if (dir == BENCH_BWDY && !ka_has_from_output(v->kind))
                 continue; /* no from-output form */
             for (int si = 0; si < o.nsizes; si++) {
                 size_t n = o.sizes[si];
@@ -768,7 +771,7 @@ int cmd_bench(int argc, char **argv)
                     p->dy = dy;
                     p->y = y;
                     p->out = res;
-                    p->dparam = dir == BENCH_BWD && (v->kind == ACTIV_PRELU || v->kind == ACTIV_SWISH) ? dparam : NULL;
+                    p->dparam = dir == BENCH_BWD && ka_dparam(v->kind) != ACTIV_DP_NONE ? dparam : NULL;
 
                     /* activ first: its result is what the peers are checked against */
                     activ_call(&ac);

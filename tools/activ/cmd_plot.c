@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "kindargs.h"
 #include "io/io.h"
 #include "plot_canvas.h"
 #include "plot_chart.h"
@@ -35,13 +36,16 @@ static void usage(void)
            "dy = 1) as a chart with axes, round ticks, grid, legend and title. The format follows\n"
            "the extension: SVG is written directly (the same bytes every run); PNG and PDF need\n"
            "a build with cairo. The file is written whole or not at all.\n"
-           "\n"
-           "FUNC: relu leaky_relu prelu elu swish (silu) sigmoid tanh\n"
-           "  -d, --derivative   add a second panel below with f'(x), same colours\n"
+           "\n");
+    ka_print_funcs(stdout, "FUNC: ");
+    printf("  -d, --derivative   add a second panel below with f'(x), same colours\n"
            "  --range A:B        x range (default -5:5)\n"
-           "  --alpha LIST       one curve per value for leaky_relu, elu and prelu (shared slope),\n"
-           "                     e.g. 0.01,0.1,0.3 (defaults 0.01, 1 and 0.25)\n"
-           "  --beta LIST        one curve per value for swish (default 1)\n"
+           "  --alpha LIST       one curve per value for the functions that take alpha (prelu:\n"
+           "                     a shared slope), e.g. 0.01,0.1,0.3\n"
+           "  --beta LIST        one curve per value for the functions that take beta\n"
+           "Other parameters keep their defaults. Defaults:\n");
+    ka_print_param_help(stdout);
+    printf("\n"
            "  --title T          chart title (default: the function names; '' for none)\n"
            "  --width W          width in px (PDF: pt), default 800\n"
            "  --height H         height, default 500 (780 with --derivative)\n"
@@ -57,10 +61,8 @@ static void usage(void)
            "Exit status: 0 ok, 1 cannot write the file (or no cairo for PNG/PDF), 2 bad usage.\n");
 }
 
-static int uses_alpha(activ_kind k)
-{
-    return k == ACTIV_LEAKY_RELU || k == ACTIV_ELU || k == ACTIV_PRELU;
-}
+static int uses_alpha(activ_kind k) { return ka_kind_uses(k, KA_alpha); }
+static int uses_beta(activ_kind k) { return ka_kind_uses(k, KA_beta); }
 
 /* "A:B" with finite A < B. */
 static int parse_range(const char *s, double *a, double *b)
@@ -203,12 +205,15 @@ int cmd_plot(int argc, char **argv)
     int any_alpha = 0, any_beta = 0;
     for (int i = 0; i < nk; i++) {
         any_alpha |= uses_alpha(kinds[i]);
-        any_beta |= kinds[i] == ACTIV_SWISH;
+        any_beta |= uses_beta(kinds[i]);
     }
+    char takers[512];
     if (nalpha && !any_alpha)
-        return cli_usage(cmd, "--alpha applies to leaky_relu, elu and prelu, and none is plotted");
+        return cli_usage(cmd, "--alpha applies to %s, and none is plotted",
+                         ka_kinds_using(KA_alpha, takers, sizeof takers));
     if (nbeta && !any_beta)
-        return cli_usage(cmd, "--beta applies to swish, and it is not plotted");
+        return cli_usage(cmd, "--beta applies to %s, and none is plotted",
+                         ka_kinds_using(KA_beta, takers, sizeof takers));
     if (format != FMT_SVG && !pc_have_cairo())
         return cli_error("activ was built without cairo, so it cannot write %s; use .svg "
                          "(or install libcairo2-dev and rebuild)", format == FMT_PNG ? "PNG" : "PDF");
@@ -222,7 +227,7 @@ int cmd_plot(int argc, char **argv)
     double *xd = malloc(n * sizeof *xd);
     size_t ncurves = 0;
     for (int i = 0; i < nk; i++)
-        ncurves += (size_t)(uses_alpha(kinds[i]) && nalpha ? nalpha : kinds[i] == ACTIV_SWISH && nbeta ? nbeta : 1);
+        ncurves += (size_t)(uses_alpha(kinds[i]) && nalpha ? nalpha : uses_beta(kinds[i]) && nbeta ? nbeta : 1);
     double *yd = malloc(ncurves * (size_t)(deriv + 1) * n * sizeof *yd);
     char(*labels)[96] = malloc(MAX_SERIES * sizeof *labels);
     pseries *series = malloc(MAX_SERIES * 2 * sizeof *series);
@@ -255,32 +260,32 @@ int cmd_plot(int argc, char **argv)
         const float *vals = NULL;
         if (uses_alpha(k) && nalpha)
             nvals = nalpha, vals = alphas;
-        else if (k == ACTIV_SWISH && nbeta)
+        else if (uses_beta(k) && nbeta)
             nvals = nbeta, vals = betas;
         for (int v = 0; v < nvals; v++) {
             activ_params p = activ_default_params(k);
-            float slope = 0.25f; /* PyTorch's nn.PReLU initial slope */
+            float slope = p.alpha; /* prelu: PyTorch's nn.PReLU initial slope */
             if (k == ACTIV_PRELU) {
                 if (vals)
                     slope = vals[v];
                 p.slopes = &slope;
                 p.channels = 1;
                 p.inner = 1;
-            } else if (uses_alpha(k) && vals) {
+            } else if (vals && vals == alphas) {
                 p.alpha = vals[v];
-            } else if (k == ACTIV_SWISH && vals) {
+            } else if (vals && vals == betas) {
                 p.beta = vals[v];
             }
             char pv[32];
             if (k == ACTIV_PRELU) {
                 fmt_param(pv, sizeof pv, slope);
                 snprintf(labels[style], sizeof labels[style], "prelu (\xCE\xB1=%s)", pv);
-            } else if (uses_alpha(k)) {
+            } else if (uses_alpha(k) && (vals == alphas || !uses_beta(k))) {
                 fmt_param(pv, sizeof pv, p.alpha);
                 snprintf(labels[style], sizeof labels[style], "%s (\xCE\xB1=%s)", activ_kind_name(k), pv);
-            } else if (k == ACTIV_SWISH) {
+            } else if (uses_beta(k)) {
                 fmt_param(pv, sizeof pv, p.beta);
-                snprintf(labels[style], sizeof labels[style], "swish (\xCE\xB2=%s)", pv);
+                snprintf(labels[style], sizeof labels[style], "%s (\xCE\xB2=%s)", activ_kind_name(k), pv);
             } else {
                 snprintf(labels[style], sizeof labels[style], "%s", activ_kind_name(k));
             }

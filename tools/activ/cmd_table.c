@@ -14,13 +14,14 @@
 #include "cli.h"
 #include "table_stats.h"
 
-#define MAX_FUNCS 16
+#define MAX_FUNCS 64
 
-static const char *const table_opts[] = {"--format", "--alpha", "--beta", "--no-timing", "--help"};
+static const char *const table_opts[] = {"--format", "--alpha", "--beta", "--gamma", "--threshold",
+                                         "--min_val", "--max_val", "--no-timing", "--help"};
 
 static void usage(void)
 {
-    printf("Usage: activ table [--format text|md|csv|json] [--alpha A] [--beta B] [--no-timing] [FUNC...]\n"
+    printf("Usage: activ table [--format text|md|csv|json] [--PARAM V]... [--no-timing] [FUNC...]\n"
            "\n"
            "Compares activation functions; every column is measured by calling libactiv:\n"
            "  f(x), f'(x)        the formulas\n"
@@ -35,14 +36,15 @@ static void usage(void)
            "  max ULP            activ_forward against the double-precision oracle, one input per\n"
            "                     4096 bit patterns plus special values\n"
            "N(0,1) samples come from a fixed seed, so every column but ns/elem is reproducible.\n"
-           "\n"
-           "FUNC: relu leaky_relu prelu elu swish (silu) sigmoid tanh\n"
-           "      (default: relu leaky_relu elu swish sigmoid tanh)\n"
+           "\n");
+    ka_print_funcs(stdout, "FUNC: ");
+    printf("      (default: all of them but prelu)\n"
            "  -f, --format F   text (aligned, default), md (Markdown), csv or json\n"
-           "  --alpha A        leaky_relu slope (0.01), elu alpha (1), prelu shared slope (0.25)\n"
-           "  --beta B         swish beta (1)\n"
+           "  --PARAM V        a parameter of the functions that take it (below)\n"
            "  --no-timing      skip the ns/elem column (fully reproducible output)\n"
-           "\n"
+           "PARAM (the functions that take it, with their defaults; prelu's alpha is a shared slope):\n");
+    ka_print_param_help(stdout);
+    printf("\n"
            "Examples:\n"
            "  activ table\n"
            "  activ table relu sigmoid tanh leaky_relu\n"
@@ -81,15 +83,17 @@ static const char *vanish_text(const tstats *s)
     return neg && pos ? "yes, both sides" : neg ? "yes, x\xE2\x86\x92\xE2\x88\x92\xE2\x88\x9E" : pos ? "yes, x\xE2\x86\x92+\xE2\x88\x9E" : "no";
 }
 
+/* the name and every parameter the kind reads: "leaky_relu \u03b1=0.01" */
 static void row_name(char *buf, size_t len, const tstats *s)
 {
-    const char *n = activ_kind_name(s->kind);
-    if (s->kind == ACTIV_LEAKY_RELU || s->kind == ACTIV_ELU || s->kind == ACTIV_PRELU)
-        snprintf(buf, len, "%s \xCE\xB1=%g", n, (double)s->alpha);
-    else if (s->kind == ACTIV_SWISH)
-        snprintf(buf, len, "%s \xCE\xB2=%g", n, (double)s->beta);
-    else
-        snprintf(buf, len, "%s", n);
+    static const char *const sym[KA_NFIELDS] = {
+        [KA_alpha] = "\xCE\xB1", [KA_beta] = "\xCE\xB2", [KA_gamma] = "\xCE\xB3",
+        [KA_threshold] = "threshold", [KA_min_val] = "min", [KA_max_val] = "max"};
+    int o = snprintf(buf, len, "%s", activ_kind_name(s->kind));
+    activ_params p = s->params;
+    for (int f = 0; f < KA_NFIELDS && o >= 0 && (size_t)o < len; f++)
+        if (ka_kind_uses(s->kind, f))
+            o += snprintf(buf + o, len - (size_t)o, " %s=%g", sym[f], (double)*ka_field(&p, f));
 }
 
 typedef char cell[96];
@@ -274,12 +278,12 @@ static void print_json(const tstats *st, cell (*rows)[NCOLS], int n)
         printf(",\n      \"label\": ");
         json_str(rows[i][C_NAME]);
         printf(",\n      \"alpha\": ");
-        if (s->kind == ACTIV_LEAKY_RELU || s->kind == ACTIV_ELU || s->kind == ACTIV_PRELU)
+        if (ka_kind_uses(s->kind, KA_alpha))
             json_num(s->alpha);
         else
             fputs("null", stdout);
         printf(",\n      \"beta\": ");
-        if (s->kind == ACTIV_SWISH)
+        if (ka_kind_uses(s->kind, KA_beta))
             json_num(s->beta);
         else
             fputs("null", stdout);
@@ -327,8 +331,9 @@ int cmd_table(int argc, char **argv)
 {
     const char *cmd = argv[0];
     activ_kind kinds[MAX_FUNCS];
-    int nk = 0, timing = 1, have_alpha = 0, have_beta = 0;
-    float alpha = 0, beta = 0;
+    int nk = 0, timing = 1;
+    ka_values vals;
+    memset(&vals, 0, sizeof vals);
     tformat format = F_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -357,16 +362,14 @@ int cmd_table(int argc, char **argv)
                     return cli_usage(cmd, "unknown format '%s' (did you mean '%s'?); use text, md, csv or json", f, sg);
                 return cli_usage(cmd, "unknown format '%s'; use text, md, csv or json", f);
             }
-        } else if (!strcmp(s, "--alpha") || !strcmp(s, "--beta")) {
+        } else if (ka_field_of_option(s) >= 0) {
             float v;
             if (!val)
                 return cli_usage(cmd, "%s needs a value", s);
             if (cli_parse_float(argv[++i], &v))
                 return cli_usage(cmd, "%s '%s' is not a finite number", s, argv[i]);
-            if (s[2] == 'a')
-                alpha = v, have_alpha = 1;
-            else
-                beta = v, have_beta = 1;
+            vals.v[ka_field_of_option(s)] = v;
+            vals.have[ka_field_of_option(s)] = 1;
         } else if (!strcmp(s, "--no-timing")) {
             timing = 0;
         } else if (s[0] == '-' && s[1]) {
@@ -381,9 +384,10 @@ int cmd_table(int argc, char **argv)
         }
     }
     if (nk == 0) {
-        const activ_kind def[] = {ACTIV_RELU, ACTIV_LEAKY_RELU, ACTIV_ELU, ACTIV_SWISH, ACTIV_SIGMOID, ACTIV_TANH};
-        for (size_t i = 0; i < sizeof def / sizeof *def; i++)
-            kinds[nk++] = def[i];
+        /* every kind of the manifest but prelu (leaky_relu with a learned slope) */
+        for (int k = 0; k < ACTIV_KIND_COUNT && nk < MAX_FUNCS; k++)
+            if (k != ACTIV_PRELU)
+                kinds[nk++] = (activ_kind)k;
     }
 
     tstats st[MAX_FUNCS];
@@ -391,7 +395,7 @@ int cmd_table(int argc, char **argv)
     for (int i = 0; i < nk; i++) {
         activ_params p;
         float slope;
-        ts_params(kinds[i], have_alpha, alpha, have_beta, beta, &p, &slope);
+        ts_params(kinds[i], &vals, &p, &slope);
         activ_status s = ts_measure(kinds[i], &p, timing, &st[i]);
         if (s == ACTIV_ERR_PARAM)
             return cli_usage(cmd, "%s: %s", activ_kind_name(kinds[i]), activ_status_str(s));
@@ -441,7 +445,7 @@ int cmd_table(int argc, char **argv)
                "vanishes_negative_side,vanishes_positive_side,ns_per_element,max_ulp\n");
         for (int i = 0; i < nk; i++) {
             const tstats *s = &st[i];
-            int ua = s->kind == ACTIV_LEAKY_RELU || s->kind == ACTIV_ELU || s->kind == ACTIV_PRELU;
+            int ua = ka_kind_uses(s->kind, KA_alpha);
             char b[13][40];
             fmt_num(b[0], 40, s->alpha, 9);
             fmt_num(b[1], 40, s->beta, 9);
@@ -456,7 +460,7 @@ int cmd_table(int argc, char **argv)
             fmt_num(b[10], 40, s->mean_out, 9);
             fmt_num(b[11], 40, s->ns_per_elem, 4);
             fmt_num(b[12], 40, s->max_ulp, 9);
-            printf("%s,%s,%s,", activ_kind_name(s->kind), ua ? b[0] : "", s->kind == ACTIV_SWISH ? b[1] : "");
+            printf("%s,%s,%s,", activ_kind_name(s->kind), ua ? b[0] : "", ka_kind_uses(s->kind, KA_beta) ? b[1] : "");
             csv_field(ts_formula(s->kind));
             putchar(',');
             csv_field(ts_derivative_formula(s->kind));

@@ -6,29 +6,32 @@
 
 #include "cli.h"
 
-static const char *const eval_opts[] = {"--alpha", "--beta", "--alpha-npy", "--channels-last", "--help"};
-static const char *const grad_opts[] = {"--alpha", "--beta", "--alpha-npy", "--channels-last",
+static const char *const eval_opts[] = {"--alpha", "--beta", "--gamma", "--threshold", "--min_val",
+                                        "--max_val", "--alpha-npy", "--channels-last", "--help"};
+static const char *const grad_opts[] = {"--alpha", "--beta", "--gamma", "--threshold", "--min_val",
+                                        "--max_val", "--alpha-npy", "--channels-last",
                                         "--from-output", "--dparam", "--help"};
 
 static void usage(int grad)
 {
     if (!grad) {
-        printf("Usage: activ eval FUNC [--alpha A] [--beta B] [--alpha-npy ALPHA.npy] [--channels-last] IN.npy OUT.npy\n\n"
+        printf("Usage: activ eval FUNC [--PARAM V]... [--alpha-npy ALPHA.npy] [--channels-last] IN.npy OUT.npy\n\n"
                "Applies FUNC element-wise to an fp32 .npy of any shape; OUT has the same shape.\n");
     } else {
-        printf("Usage: activ grad FUNC [--alpha A] [--beta B] [--alpha-npy ALPHA.npy] [--channels-last]\n"
+        printf("Usage: activ grad FUNC [--PARAM V]... [--alpha-npy ALPHA.npy] [--channels-last]\n"
                "                  [--from-output] IN.npy DY.npy DX.npy [--dparam DP.npy]\n\n"
                "Writes dx = dy * f'(x). IN is x, or the forward output y with --from-output\n"
-               "(relu, leaky_relu with alpha > 0, elu with alpha >= 0, sigmoid, tanh).\n"
+               "(every function but prelu and swish; leaky_relu needs alpha > 0, elu alpha >= 0).\n"
                "--dparam writes dalpha (prelu: one value per channel) or dbeta (swish: shape (1,)).\n");
     }
-    printf("\nFUNC: relu leaky_relu prelu elu swish (silu) sigmoid tanh\n"
-           "Also: softmax, log_softmax (--axis A), swiglu, geglu, reglu (two inputs, or --split);\n"
+    printf("\n");
+    ka_print_funcs(stdout, "FUNC: ");
+    printf("Also: softmax, log_softmax (--axis A), swiglu, geglu, reglu (two inputs, or --split);\n"
            "  'activ eval softmax --help', 'activ eval swiglu --help'. 16-bit data: a float16 .npy\n"
-           "  ('<f2') is used as float16; bfloat16 bits in a uint16 .npy ('<u2') need --dtype bf16.\n"
-           "  --alpha A          leaky_relu slope (0.01), elu alpha (1), prelu shared slope (0.25)\n"
-           "  --beta B           swish beta (1)\n"
-           "  --alpha-npy F      prelu: one slope per channel, channels on axis 1\n"
+           "  ('<f2') is used as float16; bfloat16 bits in a uint16 .npy ('<u2') need --dtype bf16.\n");
+    printf("PARAM (the functions that take it, with their defaults; prelu's alpha is a shared slope):\n");
+    ka_print_param_help(stdout);
+    printf("  --alpha-npy F      prelu: one slope per channel, channels on axis 1\n"
            "  --channels-last    prelu: channels on the last axis instead\n"
            "\nExamples:\n");
     if (!grad)
@@ -51,19 +54,15 @@ int fnargs_parse(fnargs *a, int argc, char **argv, int grad)
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             usage(grad);
             return CLI_OK;
-        } else if (!strcmp(s, "--alpha") || !strcmp(s, "--beta")) {
+        } else if (ka_field_of_option(s) >= 0) {
             if (!has_val)
                 return cli_usage(cmd, "%s needs a value", s);
             float v;
             if (cli_parse_float(argv[++i], &v))
                 return cli_usage(cmd, "%s '%s' is not a finite number", s, argv[i]);
-            if (s[2] == 'a') {
-                a->alpha = v;
-                a->have_alpha = 1;
-            } else {
-                a->beta = v;
-                a->have_beta = 1;
-            }
+            int f = ka_field_of_option(s);
+            a->vals.v[f] = v;
+            a->vals.have[f] = 1;
         } else if (!strcmp(s, "--alpha-npy")) {
             if (!has_val)
                 return cli_usage(cmd, "--alpha-npy needs a file");
@@ -97,18 +96,16 @@ int fnargs_parse(fnargs *a, int argc, char **argv, int grad)
         return cli_usage(cmd, grad ? "expected IN.npy DY.npy DX.npy, got %d file(s)"
                                    : "expected IN.npy OUT.npy, got %d file(s)", a->npos);
     const char *name = activ_kind_name(a->kind);
-    int uses_alpha = a->kind == ACTIV_LEAKY_RELU || a->kind == ACTIV_ELU || a->kind == ACTIV_PRELU;
-    if (a->have_alpha && !uses_alpha)
-        return cli_usage(cmd, "--alpha does not apply to %s (leaky_relu, elu and prelu take it)", name);
-    if (a->have_beta && a->kind != ACTIV_SWISH)
-        return cli_usage(cmd, "--beta applies to swish only, not %s", name);
+    rc = ka_check(cmd, a->kind, &a->vals);
+    if (rc != CLI_OK)
+        return rc;
     if ((a->alpha_npy || a->channels_last) && a->kind != ACTIV_PRELU)
         return cli_usage(cmd, "--alpha-npy and --channels-last apply to prelu only, not %s", name);
-    if (a->alpha_npy && a->have_alpha)
+    if (a->alpha_npy && a->vals.have[KA_alpha])
         return cli_usage(cmd, "give prelu slopes either with --alpha or with --alpha-npy, not both");
-    if (a->dparam && a->kind != ACTIV_PRELU && a->kind != ACTIV_SWISH)
+    if (a->dparam && ka_dparam(a->kind) == ACTIV_DP_NONE)
         return cli_usage(cmd, "--dparam applies to prelu (dalpha) and swish (dbeta), not %s", name);
-    if (a->from_output && (a->kind == ACTIV_PRELU || a->kind == ACTIV_SWISH))
+    if (a->from_output && !ka_has_from_output(a->kind))
         return cli_usage(cmd, "--from-output is not defined for %s: its derivative needs x", name);
     if (a->from_output && a->dparam)
         return cli_usage(cmd, "--dparam needs x, so it cannot be combined with --from-output");
@@ -117,13 +114,7 @@ int fnargs_parse(fnargs *a, int argc, char **argv, int grad)
 
 int fnargs_params(fnargs *a, const activ_npy *in, activ_params *p)
 {
-    *p = activ_default_params(a->kind);
-    if (a->kind == ACTIV_PRELU)
-        p->alpha = 0.25f; /* PyTorch's nn.PReLU initial slope */
-    if (a->have_alpha)
-        p->alpha = a->alpha;
-    if (a->have_beta)
-        p->beta = a->beta;
+    *p = ka_params(a->kind, &a->vals); /* prelu's default alpha: nn.PReLU's initial 0.25 */
     if (a->kind != ACTIV_PRELU)
         return CLI_OK;
     if (a->alpha_npy) {

@@ -4,11 +4,11 @@
 
 #include "activ.h"
 #include "io/io.h"
+#include "kindargs.h"
 
 typedef struct fnargs {
     activ_kind kind;
-    float alpha, beta;
-    int have_alpha, have_beta;
+    ka_values vals;         /* --alpha, --beta, --gamma, ... as given */
     const char *alpha_npy;  /* prelu slopes file */
     int channels_last;      /* prelu: channels on the last axis */
     int from_output;        /* grad: IN holds y = f(x) */

@@ -13,33 +13,25 @@
 
 #define CHUNK 65536
 
-void ts_params(activ_kind kind, int have_alpha, float alpha, int have_beta, float beta, activ_params *p,
-               float *slope_store)
+void ts_params(activ_kind kind, const ka_values *vals, activ_params *p, float *slope_store)
 {
-    *p = activ_default_params(kind);
+    *p = ka_params(kind, vals);
     if (kind == ACTIV_PRELU) {
-        *slope_store = have_alpha ? alpha : 0.25f; /* PyTorch's nn.PReLU initial slope */
+        *slope_store = p->alpha; /* default: PyTorch's nn.PReLU initial slope */
         p->slopes = slope_store;
         p->channels = 1;
         p->inner = 1;
-        p->alpha = *slope_store;
-    } else if (have_alpha && (kind == ACTIV_LEAKY_RELU || kind == ACTIV_ELU)) {
-        p->alpha = alpha;
     }
-    if (have_beta && kind == ACTIV_SWISH)
-        p->beta = beta;
 }
 
+/* the formula texts of the manifest */
 const char *ts_formula(activ_kind kind)
 {
     switch (kind) {
-    case ACTIV_RELU: return "max(0, x)";
-    case ACTIV_LEAKY_RELU: return "x if x > 0 else \xCE\xB1x";
-    case ACTIV_PRELU: return "x if x > 0 else \xCE\xB1x (\xCE\xB1 learned)";
-    case ACTIV_ELU: return "x if x > 0 else \xCE\xB1(e\xCB\xA3 \xE2\x88\x92 1)";
-    case ACTIV_SWISH: return "x\xC2\xB7\xCF\x83(\xCE\xB2x)";
-    case ACTIV_SIGMOID: return "\xCF\x83(x) = 1/(1 + e\xE2\x81\xBB\xCB\xA3)";
-    case ACTIV_TANH: return "tanh(x)";
+#define TS_X_(name, K, fam, fo, dp, params, f, df) \
+    case K: return f;
+        ACTIV_FOREACH_KIND(TS_X_)
+#undef TS_X_
     default: return "?";
     }
 }
@@ -47,13 +39,10 @@ const char *ts_formula(activ_kind kind)
 const char *ts_derivative_formula(activ_kind kind)
 {
     switch (kind) {
-    case ACTIV_RELU: return "1 if x > 0 else 0";
-    case ACTIV_LEAKY_RELU:
-    case ACTIV_PRELU: return "1 if x > 0 else \xCE\xB1";
-    case ACTIV_ELU: return "1 if x > 0 else \xCE\xB1" "e\xCB\xA3";
-    case ACTIV_SWISH: return "s + \xCE\xB2x\xC2\xB7s(1 \xE2\x88\x92 s), s = \xCF\x83(\xCE\xB2x)";
-    case ACTIV_SIGMOID: return "\xCF\x83(x)(1 \xE2\x88\x92 \xCF\x83(x))";
-    case ACTIV_TANH: return "1 \xE2\x88\x92 tanh\xC2\xB2(x)";
+#define TS_X_(name, K, fam, fo, dp, params, f, df) \
+    case K: return df;
+        ACTIV_FOREACH_KIND(TS_X_)
+#undef TS_X_
     default: return "?";
     }
 }
@@ -242,7 +231,7 @@ static activ_status sweep_ulp(activ_kind k, const activ_params *p, bufs *b, tsta
         if (s != ACTIV_OK)
             return s;
         for (size_t j = 0; j < n; j++) {
-            double e = activ_ulp_error(b->y[j], activ_ref_forward(k, b->x[j], p->alpha, p->beta));
+            double e = activ_ulp_error(b->y[j], activ_ref_forward_p(k, b->x[j], p));
             if (!(e <= worst))
                 worst = e; /* NaN or larger */
         }
@@ -286,6 +275,7 @@ activ_status ts_measure(activ_kind kind, const activ_params *p, int timing, tsta
     out->ns_per_elem = -1;
     activ_params q = *p;
     q.alpha = out->alpha; /* the oracle takes the prelu slope as alpha */
+    out->params = q;
     bufs b;
     b.x = malloc(CHUNK * sizeof(float));
     b.y = malloc(CHUNK * sizeof(float));

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "activ.h"
+#include "kindargs.h"
 
 /* Sampling constants; the footnotes of every output format quote them. */
 #define TS_RANGE_STRIDE_LOG2 8     /* range and max|f'|: every 2^8-th bit pattern + specials */
@@ -24,6 +25,7 @@
 typedef struct tstats {
     activ_kind kind;
     float alpha, beta;            /* alpha: leaky/elu alpha or the prelu shared slope */
+    activ_params params;          /* all of them (slopes pointing at alpha for prelu) */
     double fmin, fmax;            /* measured over the finite inputs */
     double f_neg_inf, f_pos_inf;  /* f(-inf), f(+inf) */
     double max_abs_deriv;         /* over the same inputs */
@@ -38,9 +40,9 @@ typedef struct tstats {
 } tstats;
 
 /* Fills the parameters activ table uses for a kind: PyTorch's defaults (prelu: one shared
- * slope, 0.25), overridden by alpha/beta when have_* is set. slope_store backs p->slopes. */
-void ts_params(activ_kind kind, int have_alpha, float alpha, int have_beta, float beta, activ_params *p,
-               float *slope_store);
+ * slope, activ_default_params' alpha), overridden by the given values of the fields the kind
+ * reads (vals may be NULL). slope_store backs p->slopes. */
+void ts_params(activ_kind kind, const ka_values *vals, activ_params *p, float *slope_store);
 
 /* Measures everything for one kind. timing = 0 skips the ns/element column.
  * Returns ACTIV_OK or the library's (or ACTIV_ERR_NOMEM) status. */
