@@ -349,10 +349,13 @@ ACTIV_API int activ_get_num_threads(void);
  *   conditional (it needs dy_k to agree with e^(y_k) * t to 37 bits).
  *   tests/test_softmax.c prints the largest errors it measures.
  *
- * Semantics: a NaN anywhere in a row makes the whole row NaN (it enters S); +inf in a row
- * gives NaN in the whole row (inf - inf), as PyTorch does; -inf gives softmax +0 and
- * log_softmax -inf; a row of only -inf is NaN (as PyTorch). Backward: a NaN or infinite y or
- * dy in a row makes that row's sum non-finite and the IEEE rules take over (NaN out).
+ * Semantics (forward): a row whose maximum is not finite is NaN in every element: a NaN
+ * anywhere, a +inf anywhere (inf - inf), or only -inf (PyTorch gives the same NaN rows).
+ * Otherwise -inf elements give softmax +0 and log_softmax -inf, and nothing overflows
+ * (every exponent is of x - max <= 0). Backward: when a term of the row's sum (dy*y for
+ * softmax, dy for log_softmax) is NaN or infinite, the sum is the plain double sum and the
+ * IEEE rules give the result (NaN or inf, as PyTorch's formula would); a NaN y or dy
+ * element otherwise gives NaN in its own dx.
  * Threads: rows are split into chunks that depend on the shape only; every row is computed
  * by one thread in a fixed order, so the bits are the same for any thread count.
  * Aliasing: y may be exactly x; dx may be exactly dy or y; partial overlap is
