@@ -116,6 +116,7 @@
 #define ACTIV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -326,6 +327,203 @@ ACTIV_API activ_status activ_set_isa(activ_isa isa);
  * ACTIV_ERR_PARAM for a negative count. */
 ACTIV_API activ_status activ_set_num_threads(int n);
 ACTIV_API int activ_get_num_threads(void);
+
+/* =======================================================================================
+ * softmax and log_softmax along one axis, gated linear units, and 16-bit storage
+ * (src/softmax.c, src/gated.c, src/half.c)
+ * =======================================================================================
+ *
+ * ---- softmax / log_softmax --------------------------------------------------------------
+ * x is a C-order tensor of shape[ndim] (1 <= ndim <= ACTIV_MAX_DIMS); the function acts
+ * along `axis`, given as PyTorch's dim: 0 .. ndim-1, or -ndim .. -1 counted from the end
+ * (-1 = the last axis). Every "row" (the elements that differ only in the axis index) is
+ * normalised on its own:
+ *   softmax      y_k = e^(x_k - m) / S,          m = max_j x_j,  S = sum_j e^(x_j - m)
+ *   log_softmax  y_k = (x_k - m) - log S
+ * Backward, from the output y (PyTorch's form, so x may be freed after the forward pass):
+ *   softmax      dx_k = y_k * (dy_k - s),        s = sum_j dy_j * y_j
+ *   log_softmax  dx_k = dy_k - e^(y_k) * t,      t = sum_j dy_j
+ *
+ * How the bounds hold (u = 2^-53, the double unit roundoff):
+ *   Forward. m is exact (a float). d_k = x_k - m <= 0 in double has relative error <= u.
+ *   Only elements with d_k >= -745 contribute (e^d = 0 in double below); T = the sum of
+ *   e^(d_j) over every j except ONE index of the maximum (whose term is exactly 1), in double
+ *   in blocks of 256 (relative error <= (256 + n/256) * 1.01u, < 2^-29 for any axis length
+ *   n < 2^32: all terms are positive, so the bound is relative). glibc's exp and log1p are
+ *   within 1 double ULP (2u). e^(d) sees d's error as |d| * u <= 104u where the result can
+ *   still show in fp32 (e^d < 2^-150 for d < -104, and S >= 1), i.e. < 2^-46.
+ *   softmax:  e^(d_k) / (1 + T): relative error < 2^-46 + 2u + 2^-29 + 2u < 2^-28.9,
+ *             so the fp32 result is within 0.5 + 2^-28.9 * 2^24 < 0.54 ULP.
+ *   log_softmax: L = log1p(T) has relative error <= eps_T + 2u (log1p's condition number
+ *             T / ((1+T) log1p T) <= 1), and y_k = d_k - L is a sum of two values of the same
+ *             sign (d_k <= 0, -L <= 0): no cancellation, so its relative error is at most
+ *             the larger of the two plus u: < 2^-28.9 again, within 0.54 ULP.
+ *   (Writing S = 1 + T and using log1p is what keeps the max element's log_softmax, -L,
+ *   accurate when T is tiny; log(S) would lose it.)
+ *   Backward, softmax. Every product dy_j * y_j is exact in double (24 x 24 bits), and s is
+ *   summed EXACTLY (a non-overlapping expansion of doubles, Shewchuk's grow-expansion as in
+ *   Python's math.fsum); dy_k - s is then formed exactly in the same expansion and rounded
+ *   to double (relative error <= 2u), multiplied by y_k (u) and rounded to fp32 once:
+ *   within 0.5 + 2^-26 ULP of the exact y_k (dy_k - s) for the given fp32 y and dy, even
+ *   when dy_k - s cancels. The expansion usually has 1 to 3 parts (cost: a few adds per
+ *   element).
+ *   Backward, log_softmax. t = sum dy_j exactly (as above, rounded once), then
+ *   q = e^(y_k) * t and dx_k = dy_k - q in long double (64-bit significand on x86-64:
+ *   expl within 2 of its ULPs, so q has relative error < 2^-61). dx_k is then within
+ *   0.5 + 2^-61 |q| / ULP(dx_k) ULP: within 2 ULP whenever |dx_k| >= 2^-37 |q|, and in
+ *   general |error| <= 2^-61 |q| + 0.5 ULP. e^(y_k) is transcendental, so dy_k and q never
+ *   cancel exactly; this cancellation window is the one place where the 2 ULP bound is
+ *   conditional (it needs dy_k to agree with e^(y_k) * t to 37 bits).
+ *   tests/test_softmax.c prints the largest errors it measures.
+ *
+ * Semantics (forward): a row whose maximum is not finite is NaN in every element: a NaN
+ * anywhere, a +inf anywhere (inf - inf), or only -inf (PyTorch gives the same NaN rows).
+ * Otherwise -inf elements give softmax +0 and log_softmax -inf, and nothing overflows
+ * (every exponent is of x - max <= 0). Backward: when a term of the row's sum (dy*y for
+ * softmax, dy for log_softmax) is NaN or infinite, the sum is the plain double sum and the
+ * IEEE rules give the result (NaN or inf, as PyTorch's formula would); a NaN y or dy
+ * element otherwise gives NaN in its own dx.
+ * Threads: rows are split into chunks that depend on the shape only; every row is computed
+ * by one thread in a fixed order, so the bits are the same for any thread count.
+ * Aliasing: y may be exactly x; dx may be exactly dy or y; partial overlap is
+ * ACTIV_ERR_OVERLAP. A zero-size dimension is a valid empty tensor (ACTIV_OK).
+ */
+#define ACTIV_MAX_DIMS 16
+
+/* softmax of x (shape[ndim]) along axis into y (same shape).
+ * Returns ACTIV_OK, or NULL (x, y or shape NULL), SHAPE (ndim out of 1..ACTIV_MAX_DIMS or
+ * axis out of range), SIZE (the element count overflows), OVERLAP, NOMEM. */
+ACTIV_API activ_status activ_softmax_forward(const float *x, float *y, const size_t *shape,
+                                             int ndim, int axis);
+/* log_softmax along axis; as activ_softmax_forward. */
+ACTIV_API activ_status activ_log_softmax_forward(const float *x, float *y, const size_t *shape,
+                                                 int ndim, int axis);
+/* dx = y * (dy - sum_axis(dy * y)) from the softmax output y.  y, dy, dx have the shape. */
+ACTIV_API activ_status activ_softmax_backward(const float *y, const float *dy, float *dx,
+                                              const size_t *shape, int ndim, int axis);
+/* dx = dy - e^y * sum_axis(dy) from the log_softmax output y. */
+ACTIV_API activ_status activ_log_softmax_backward(const float *y, const float *dy, float *dx,
+                                                  const size_t *shape, int ndim, int axis);
+
+/* ---- gated linear units -----------------------------------------------------------------
+ * Two inputs of the same shape, a (through f) and b (linear):  y = f(a) * b
+ *   swiglu  f = silu,  f(a) = a * s(a), s = 1/(1+e^-a)      f'(a) = s + a s (1-s)
+ *   geglu   f = gelu (erf form), f(a) = a * Phi(a), Phi(a) = erfc(-a/sqrt2)/2
+ *                                                           f'(a) = Phi(a) + a phi(a)
+ *   reglu   f = relu,  f(a) = max(0, a)                      f'(a) = 1 if a > 0 else 0
+ * Backward, given dy = dL/dy:   da = dy * b * f'(a),   db = dy * f(a).
+ *
+ * Accuracy: the same contract as the element-wise functions: y within 1 ULP, da and db
+ * within 2 ULP of the exact value for the given fp32 a, b, dy. f(a) * b is NOT an fp32 f(a)
+ * multiplied by b (that would add up to 1 ULP of f's error to the product's rounding): the
+ * whole product is evaluated in double and rounded to fp32 once. This path is scalar C with
+ * libm in double (exp, erfc), threaded like the rest: f(a) has relative error < 8u (glibc's
+ * exp/erfc are within 1-2 double ULPs; erfc's argument -a/sqrt2 carries a relative error of
+ * 2u, amplified by 2 t^2 <= 2^10 for the t = -a/sqrt2 <= 22 where the product can still be
+ * above 2^-150), the products dy*b (exact: 48 bits) and the rest add 2u: < 2^-40 relative,
+ * 0.5 + 2^-16 ULP in fp32. f' has a root (silu near a = -1.2785, gelu near -0.7518) where
+ * s + a s (1-s) cancels; there (|a - root| < 1/16) f' is evaluated in long double (64-bit
+ * significand on x86-64, IEEE quad on AArch64), which leaves a relative error < 2^-30 at the
+ * fp32 inputs closest to the root. (On a platform whose long double is double this
+ * window would only be good to about 2^-21: 4 ULP; activ targets x86-64 and AArch64.)
+ * Semantics: IEEE products in double: NaN in a or b gives NaN; f(-inf) = -0 (silu, gelu),
+ * f(+inf) = +inf, so reglu(-1, inf) = 0 * inf = NaN as in PyTorch's relu(a) * b; -0 is kept
+ * where the product keeps it; relu'(0) = 0 (PyTorch).
+ *
+ * Layouts. The two-array form takes a, b, y of n elements (y may be exactly a or b; da may be
+ * exactly a or dy, db exactly b or dy; da and db must be distinct). The split form takes
+ * one array x of rows x (2h) (C order) and follows PyTorch's F.glu: the FIRST half of each
+ * row is the linear factor b and the SECOND half goes through f:
+ *   y[r][j] = x[r][j] * f(x[r][h + j])        y is rows x h
+ *   dx[r][j] = dy[r][j] * f(x[r][h+j]),  dx[r][h+j] = dy[r][j] * x[r][j] * f'(x[r][h+j])
+ * (dx is rows x 2h and must not overlap x or dy.)
+ */
+typedef enum activ_glu_kind {
+    ACTIV_SWIGLU = 0,
+    ACTIV_GEGLU = 1,
+    ACTIV_REGLU = 2,
+    ACTIV_GLU_COUNT = 3
+} activ_glu_kind;
+
+/* "swiglu", "geglu", "reglu", or NULL. */
+ACTIV_API const char *activ_glu_name(activ_glu_kind kind);
+/* Parses one of those names. Returns ACTIV_OK, ACTIV_ERR_NULL or ACTIV_ERR_KIND. */
+ACTIV_API activ_status activ_glu_from_name(const char *name, activ_glu_kind *kind);
+
+/* y[i] = f(a[i]) * b[i], i < n.  Returns ACTIV_OK, or NULL/SIZE/KIND/OVERLAP. */
+ACTIV_API activ_status activ_glu_forward(activ_glu_kind kind, const float *a, const float *b,
+                                         float *y, size_t n);
+/* da[i] = dy[i] * b[i] * f'(a[i]),  db[i] = dy[i] * f(a[i]).  Returns as above. */
+ACTIV_API activ_status activ_glu_backward(activ_glu_kind kind, const float *a, const float *b,
+                                          const float *dy, float *da, float *db, size_t n);
+/* Split form: x is (rows, 2h), y is (rows, h). Returns ACTIV_OK, or NULL/SIZE/KIND/OVERLAP. */
+ACTIV_API activ_status activ_glu_split_forward(activ_glu_kind kind, const float *x, float *y,
+                                               size_t rows, size_t h);
+/* Split form backward: x (rows, 2h), dy (rows, h), dx (rows, 2h). */
+ACTIV_API activ_status activ_glu_split_backward(activ_glu_kind kind, const float *x,
+                                                const float *dy, float *dx, size_t rows,
+                                                size_t h);
+
+/* ---- 16-bit storage on the CPU ----------------------------------------------------------
+ * Every element-wise kind (activ_kind) on arrays of 16-bit floats, stored as uint16_t bit
+ * patterns (little or big endian is the machine's; no struct, no compiler extension):
+ *   ACTIV_F16   IEEE 754 binary16 (1 sign, 5 exponent, 10 fraction bits; numpy float16)
+ *   ACTIV_BF16  bfloat16, the top 16 bits of a binary32
+ * Arithmetic is fp32 or better: blocks of inputs are converted to fp32 (exactly: every
+ * 16-bit value is an fp32), the fp32 kernel of the path in use runs on the block, and the
+ * fp32 results are rounded to the 16-bit type with round-to-nearest-even (subnormals kept,
+ * overflow to +-inf, NaN stays NaN and is quieted). Conversions use F16C (AVX2 path),
+ * AVX-512F's vcvtph2ps/vcvtps2ph and AVX-512 BF16's vcvtneps2bf16 (with the fp32-subnormal
+ * lanes redone in integer arithmetic: that instruction flushes them), chosen once from
+ * cpuid like the kernels (ACTIV_ISA / activ_set_isa pick the path); otherwise portable C.
+ * Every path gives the same bits.
+ *
+ * Accuracy: within 1 ULP of the 16-bit type (forward, backward, from-output). Argument:
+ * the fp32 result r is within k fp32 ULPs of the exact v (k = 1 forward, 2 backward), so
+ * |r - v| <= k 2^-13 ULP16 (fp16: 11 vs 24 significand bits; bf16: 2^-16 ULP16, 8 bits;
+ * in the fp16 subnormal range the fp32 ULP is smaller still). Rounding r to the nearest
+ * 16-bit value q: |q - r| <= |p - r| for p = the 16-bit value nearest v, so
+ * |q - v| <= |p - v| + 2|r - v| <= 0.5 + 2k 2^-13 < 0.51 ULP16. Overflow counts +-inf as
+ * the next power of two (65536 for fp16), as activ_ulp_error does: a v just under the
+ * rounding threshold 65520 that comes out inf is then 0.5 ULP off. tests/sweep (--half)
+ * checks all 65536 inputs of each type for every kind and direction.
+ * Parameters (alpha, beta, prelu slopes) stay fp32; prelu da and swish db are fp32, summed
+ * in double as for fp32. Aliasing and argument checks as for the fp32 calls.
+ */
+typedef enum activ_half {
+    ACTIV_F16 = 0,
+    ACTIV_BF16 = 1
+} activ_half;
+
+/* y[i] = f(x[i]) on 16-bit storage dt. As activ_forward. */
+ACTIV_API activ_status activ_forward16(activ_half dt, activ_kind kind, const activ_params *p,
+                                       const uint16_t *x, uint16_t *y, size_t n);
+/* dx[i] = dy[i] * f'(x[i]) on 16-bit storage; dparam (fp32) as activ_backward. */
+ACTIV_API activ_status activ_backward16(activ_half dt, activ_kind kind, const activ_params *p,
+                                        const uint16_t *x, const uint16_t *dy,
+                                        uint16_t *dx, size_t n, float *dparam);
+/* dx[i] = dy[i] * g(y[i]) on 16-bit storage. As activ_backward_from_output. */
+ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind kind,
+                                                    const activ_params *p,
+                                                    const uint16_t *y,
+                                                    const uint16_t *dy,
+                                                    uint16_t *dx, size_t n);
+/* One value: fp32 -> 16-bit with round-to-nearest-even (the library's conversion), and the
+ * exact 16-bit -> fp32. */
+ACTIV_API uint16_t activ_half_from_f32(activ_half dt, float f);
+ACTIV_API float activ_half_to_f32(activ_half dt, uint16_t h);
+
+/* ---- bias + activation -----------------------------------------------------------------
+ * A Dense layer's epilogue in one pass per row (the row stays in L1): z is (rows, cols),
+ * b is (cols), y is (rows, cols).
+ *   z[r][c] = z[r][c] + b[c]   (in place, rounded to fp32: the pre-activation a backward needs)
+ *   y[r][c] = f(z[r][c])       (kind's kernel; kind -1 means no activation, y unused)
+ * The arguments are checked once per call (as activ_forward's, n = rows * cols, element i of
+ * the call at index r * cols + c for prelu's channels), then the kernels run row by row,
+ * threaded over rows. y may be exactly z. Bitwise the same as adding b and calling
+ * activ_forward. Returns ACTIV_OK, or NULL/SIZE/SHAPE/PARAM/OVERLAP/KIND. */
+ACTIV_API activ_status activ_bias_forward(activ_kind kind, const activ_params *p, float *z,
+                                          const float *b, float *y, size_t rows, size_t cols);
 
 #ifdef __cplusplus
 }

@@ -209,6 +209,37 @@ ACTIV_API activ_status activ_cuda_dense_backward_data_relu(activ_cuda_blas *h, a
                                                            void *dz_below, void *db_below,
                                                            activ_cuda_stream stream);
 
+/* ---------------------------------------------------------------------------------------
+ * softmax and log_softmax along one axis (fp32 device arrays; src/cuda/softmax.cu)
+ *
+ * The same definitions, axis rules (PyTorch's dim), NaN/inf semantics and aliasing rules as
+ * activ_softmax_forward & co. in activ.h, and the same method: max-subtraction, T = the sum
+ * of e^(x - m) over all but one maximum in double, e^d / (1 + T) and d - log1p(T) rounded
+ * once (within 1 ULP: the CPU argument with CUDA's exp / log1p, within 2 double ULPs).
+ * One block per row; every reduction is a fixed tree, so a given shape gives the same bits
+ * on every run. Backward, from the output: the row sums (dy*y for softmax, dy for
+ * log_softmax) are EXACT, in a fixed-point accumulator in shared memory fed by 64-bit
+ * integer atomics (order-independent, so still deterministic); softmax then forms dy_k - s
+ * exactly and is within 2 ULP for any input, as on the CPU. log_softmax's dy_k - e^(y_k) t is
+ * formed in double here (the CPU uses long double): within 2 ULP whenever
+ * |dx_k| >= 2^-26 |e^(y_k) t|, otherwise |error| <= 2^-50 |e^(y_k) t|.
+ * Returns ACTIV_OK, or NULL/SHAPE/SIZE/PARAM (pointer not 4-byte aligned)/OVERLAP/CUDA/
+ * NO_DEVICE.
+ * ------------------------------------------------------------------------------------- */
+ACTIV_API activ_status activ_cuda_softmax_forward(const float *x, float *y, const size_t *shape,
+                                                  int ndim, int axis, activ_cuda_stream s);
+ACTIV_API activ_status activ_cuda_log_softmax_forward(const float *x, float *y,
+                                                      const size_t *shape, int ndim, int axis,
+                                                      activ_cuda_stream s);
+/* dx = y * (dy - sum_axis(dy * y)), y the softmax output */
+ACTIV_API activ_status activ_cuda_softmax_backward(const float *y, const float *dy, float *dx,
+                                                   const size_t *shape, int ndim, int axis,
+                                                   activ_cuda_stream s);
+/* dx = dy - e^y * sum_axis(dy), y the log_softmax output */
+ACTIV_API activ_status activ_cuda_log_softmax_backward(const float *y, const float *dy,
+                                                       float *dx, const size_t *shape, int ndim,
+                                                       int axis, activ_cuda_stream s);
+
 #ifdef __cplusplus
 }
 #endif

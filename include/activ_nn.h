@@ -44,8 +44,17 @@
 extern "C" {
 #endif
 
-/* A layer's activation: an activ_kind (0 .. ACTIV_KIND_COUNT-1) or ACTIV_NN_LINEAR. */
+/* A layer's activation: an activ_kind (0 .. ACTIV_KIND_COUNT-1), ACTIV_NN_LINEAR, or a gated
+ * unit (ACTIV_NN_SWIGLU, ACTIV_NN_GEGLU, ACTIV_NN_REGLU). */
 #define ACTIV_NN_LINEAR (-1) /* f(z) = z: the output layer before softmax / MSE */
+/* Gated Dense: the GEMM is 2*out wide, W (in, 2*out), b (2*out), z = x·W + b (B, 2*out), and
+ *   y = z[:, :out] ⊙ f(z[:, out:])      (B, out)   (PyTorch F.glu's halves: the first half
+ * is linear, the second goes through f = silu / gelu (erf) / relu; activ_glu_split_forward).
+ * Backward: dZ (B, 2*out) = [dY ⊙ f(z2) | dY ⊙ z1 ⊙ f'(z2)] (activ_glu_split_backward) into a
+ * temporary the call allocates (ACTIV_ERR_NOMEM if it cannot), then the GEMMs as usual. */
+#define ACTIV_NN_SWIGLU (-2)
+#define ACTIV_NN_GEGLU (-3)
+#define ACTIV_NN_REGLU (-4)
 #define ACTIV_NN_MAX_LAYERS 64
 
 /* The name of an activation as the CLI spells it ("relu", ..., "linear"), never NULL. */
@@ -76,24 +85,27 @@ ACTIV_API void activ_nn_rng_shuffle(activ_nn_rng *r, int *idx, size_t n);
  * ------------------------------------------------------------------------------------- */
 typedef struct activ_nn_dense {
     int in, out;    /* x is (B, in), y is (B, out) */
-    int act;        /* activ_kind or ACTIV_NN_LINEAR */
+    int act;        /* activ_kind, ACTIV_NN_LINEAR or ACTIV_NN_SWIGLU/GEGLU/REGLU (gated) */
     float alpha;    /* leaky_relu slope (0.01) / elu alpha (1); set before build */
     /* parameters: pointers into activ_nn_model.params (NULL when the kind has none) */
-    float *w;       /* (in, out) row-major */
-    float *b;       /* (out) */
+    float *w;       /* (in, out) row-major; gated: (in, 2*out) */
+    float *b;       /* (out); gated: (2*out) */
     float *slopes;  /* (out)  prelu α, initialised to 0.25 (PyTorch's default) */
     float *beta;    /* (1)    swish β, initialised to 1 */
     /* gradients: the same offsets into activ_nn_model.grads */
     float *dw, *db, *dslopes, *dbeta;
-    size_t nparams; /* in*out + out (+ out for prelu, + 1 for swish) */
+    size_t nparams; /* in*out + out (+ out for prelu, + 1 for swish); gated: 2*(in*out + out) */
     /* activations for the reserved batch: pointers into activ_nn_model.acts */
-    float *z;       /* (max_batch, out) pre-activation; only for prelu and swish, else NULL */
+    float *z;       /* (max_batch, out) pre-activation; only for prelu and swish, else NULL;
+                       gated: (max_batch, 2*out), always */
     float *y;       /* (max_batch, out) output */
 } activ_nn_dense;
 
 /* Forward: y = f(x·W + b) for B rows. z must be non-NULL (and distinct from y) when the
- * kind is prelu or swish (its backward needs z); otherwise it is ignored and the GEMM
- * writes straight into y.  x is (B, in), z and y are (B, out).
+ * kind is prelu or swish (its backward needs z) or the layer is gated; otherwise it is
+ * ignored and the GEMM writes straight into y.  x is (B, in), z and y are (B, out) (gated:
+ * z is (B, 2*out)). The bias and the activation are applied row by row in one pass
+ * (activ_bias_forward: the arguments are checked once per call, not per row).
  * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_SHAPE (B < 0) or a libactiv error. */
 ACTIV_API activ_status activ_nn_dense_forward(const activ_nn_dense *L, const float *x, float *z,
                                               float *y, int B);

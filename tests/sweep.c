@@ -6,6 +6,7 @@
  * every path is checked against it.
  *
  *   activ_sweep [--stride K] [--kinds relu,elu,...] [--json FILE] [--threads T]
+ *   activ_sweep --half      every binary16 and bfloat16 input instead (tests/sweep_half.c)
  *
  * --stride 1 visits all 2^32 patterns (`make sweep-full`). --stride K visits every K-th
  * pattern plus, always, the special values and dense windows around the tails (0 and the
@@ -265,7 +266,10 @@ static int usage(void) {
     return 2;
 }
 
+int sweep_half_main(void);
+
 int main(int argc, char **argv) {
+    if (argc == 2 && !strcmp(argv[1], "--half")) return sweep_half_main();
     const char *json = NULL, *kinds = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 1; i < argc; i++) {

@@ -7,3 +7,8 @@
 # `make sweep-full` runs --stride 1 (all 2^32 inputs).
 add_test(NAME sweep_strided COMMAND activ_sweep --stride 47)
 set_tests_properties(sweep_strided PROPERTIES LABELS slow TIMEOUT 900)
+
+# Every binary16 and bfloat16 input (65536 each) for every kind, direction and path against
+# the oracle (tests/sweep_half.c): a few seconds, so it runs in the sanitizer build too.
+add_test(NAME sweep_half COMMAND activ_sweep --half)
+set_tests_properties(sweep_half PROPERTIES TIMEOUT 600)

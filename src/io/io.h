@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "activ.h"
 
 typedef struct activ_afile {
@@ -45,5 +46,19 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
 /* Writes data with the given shape as '<f4' C-order .npy, whole or not at all. */
 activ_status activ_npy_write(const char *path, const float *data, const size_t *shape, int ndim);
 void activ_npy_free(activ_npy *a);
+
+/* 16-bit arrays: '<f2' (IEEE binary16, numpy float16) or '<u2' (uint16 bit patterns: how
+ * bfloat16 data is stored, numpy having no bfloat16). descr is "<f2" or "<u2". */
+typedef struct activ_npy16 {
+    uint16_t *data;
+    size_t n;
+    int ndim;
+    size_t shape[ACTIV_NPY_MAXDIM];
+    char descr[4];
+} activ_npy16;
+activ_status activ_npy_read16(const char *path, activ_npy16 *out, char *err, size_t errlen);
+activ_status activ_npy_write16(const char *path, const uint16_t *data, const char *descr,
+                               const size_t *shape, int ndim);
+void activ_npy16_free(activ_npy16 *a);
 
 #endif

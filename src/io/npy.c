@@ -47,9 +47,15 @@ static const char *find_key(const char *h, const char *key)
     return NULL;
 }
 
-activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t errlen)
+/* The reader behind activ_npy_read and activ_npy_read16: accepts the dtypes of want (each
+ * between spaces: " <f2 <u2 "), elements of elsize bytes; the dtype found goes to got[4]. */
+static activ_status npy_read(const char *path, const char *want, size_t elsize, void **datap,
+                             size_t *np, int *ndimp, size_t *shape, char *gotd, char *err,
+                             size_t errlen)
 {
-    memset(out, 0, sizeof *out);
+    *datap = NULL;
+    *np = 0;
+    *ndimp = 0;
     if (err && errlen)
         err[0] = 0;
     FILE *fp = fopen(path, "rb");
@@ -57,7 +63,7 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
         return fail(err, errlen, ACTIV_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
     activ_status st = ACTIV_ERR_FORMAT;
     char *hdr = NULL;
-    float *data = NULL;
+    unsigned char *data = NULL;
     unsigned char pre[12];
     size_t got = fread(pre, 1, 10, fp);
     if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
@@ -108,10 +114,16 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
     while (*p && *p != quote && dl + 1 < sizeof descr)
         descr[dl++] = *p++;
     descr[dl] = 0;
-    if (strcmp(descr, "<f4") != 0) {
-        fail(err, errlen, st, "'%s' holds dtype '%s'; activ needs float32 ('<f4', little-endian)", path, descr);
+    char tok[40];
+    snprintf(tok, sizeof tok, " %s ", descr);
+    if (dl != 3 || !strstr(want, tok)) {
+        if (elsize == 4)
+            fail(err, errlen, st, "'%s' holds dtype '%s'; activ needs float32 ('<f4', little-endian)", path, descr);
+        else
+            fail(err, errlen, st, "'%s' holds dtype '%s'; a 16-bit call needs float16 ('<f2') or, for bfloat16, uint16 bit patterns ('<u2')", path, descr);
         goto out;
     }
+    memcpy(gotd, descr, 4);
     p = find_key(hdr, "fortran_order");
     if (!p || (strncmp(p, "False", 5) != 0 && strncmp(p, "True", 4) != 0)) {
         fail(err, errlen, st, "'%s': .npy header has no valid 'fortran_order'", path);
@@ -142,7 +154,7 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
             fail(err, errlen, st, "'%s': shape has too many or too large dimensions", path);
             goto out;
         }
-        out->shape[ndim++] = (size_t)d;
+        shape[ndim++] = (size_t)d;
         if (d && n > (SIZE_MAX / 4) / d) {
             st = fail(err, errlen, ACTIV_ERR_SIZE, "'%s': shape is too large", path);
             goto out;
@@ -161,7 +173,7 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
     if (fortran && ndim > 1) {
         size_t nontrivial = 0;
         for (int i = 0; i < ndim; i++)
-            nontrivial += out->shape[i] > 1;
+            nontrivial += shape[i] > 1;
         if (nontrivial > 1) {
             fail(err, errlen, st, "'%s' is in Fortran order; save it C-contiguous (np.ascontiguousarray)", path);
             goto out;
@@ -169,40 +181,93 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
     }
     (void)pos;
     if (n) {
-        data = malloc(n * sizeof *data);
+        data = malloc(n * elsize);
         if (!data) {
-            st = fail(err, errlen, ACTIV_ERR_NOMEM, "out of memory for %zu floats", n);
+            st = fail(err, errlen, ACTIV_ERR_NOMEM, "out of memory for %zu elements", n);
             goto out;
         }
-        size_t r = fread(data, sizeof *data, n, fp);
+        size_t r = fread(data, elsize, n, fp);
         if (r != n) {
-            fail(err, errlen, st, "'%s' is truncated: shape needs %zu floats, file has %zu", path, n, r);
+            fail(err, errlen, st, "'%s' is truncated: shape needs %zu %s, file has %zu", path, n,
+                 elsize == 4 ? "floats" : "elements", r);
             goto out;
         }
     }
     if (fgetc(fp) != EOF) {
-        fail(err, errlen, st, "'%s' has bytes after the %zu floats its shape declares", path, n);
+        fail(err, errlen, st, "'%s' has bytes after the %zu %s its shape declares", path, n,
+             elsize == 4 ? "floats" : "elements");
         goto out;
     }
     if (ferror(fp)) {
         st = fail(err, errlen, ACTIV_ERR_IO, "read error on '%s'", path);
         goto out;
     }
-    out->data = data;
-    out->n = n;
-    out->ndim = ndim;
+    *datap = data;
+    *np = n;
+    *ndimp = ndim;
     data = NULL;
     st = ACTIV_OK;
 out:
     if (st != ACTIV_OK)
-        memset(out, 0, sizeof *out);
+        *np = 0, *ndimp = 0;
     free(data);
     free(hdr);
     fclose(fp);
     return st;
 }
 
+activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    void *d;
+    char got[4];
+    activ_status st = npy_read(path, " <f4 ", 4, &d, &out->n, &out->ndim, out->shape, got, err, errlen);
+    if (st != ACTIV_OK)
+        memset(out, 0, sizeof *out);
+    else
+        out->data = d;
+    return st;
+}
+
+activ_status activ_npy_read16(const char *path, activ_npy16 *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    void *d;
+    activ_status st = npy_read(path, " <f2 <u2 ", 2, &d, &out->n, &out->ndim, out->shape,
+                               out->descr, err, errlen);
+    if (st != ACTIV_OK)
+        memset(out, 0, sizeof *out);
+    else
+        out->data = d;
+    return st;
+}
+
+void activ_npy16_free(activ_npy16 *a)
+{
+    if (!a)
+        return;
+    free(a->data);
+    memset(a, 0, sizeof *a);
+}
+
+static activ_status npy_write(const char *path, const void *data, size_t elsize, const char *descr,
+                              const size_t *shape, int ndim);
+
 activ_status activ_npy_write(const char *path, const float *data, const size_t *shape, int ndim)
+{
+    return npy_write(path, data, 4, "<f4", shape, ndim);
+}
+
+activ_status activ_npy_write16(const char *path, const uint16_t *data, const char *descr,
+                               const size_t *shape, int ndim)
+{
+    if (!descr || (strcmp(descr, "<f2") != 0 && strcmp(descr, "<u2") != 0))
+        return ACTIV_ERR_PARAM;
+    return npy_write(path, data, 2, descr, shape, ndim);
+}
+
+static activ_status npy_write(const char *path, const void *data, size_t elsize, const char *descr,
+                              const size_t *shape, int ndim)
 {
     if (ndim < 0 || ndim > ACTIV_NPY_MAXDIM || (ndim && !shape))
         return ACTIV_ERR_PARAM;
@@ -215,7 +280,7 @@ activ_status activ_npy_write(const char *path, const float *data, const size_t *
     if (n && !data)
         return ACTIV_ERR_NULL;
     char dict[64 + 24 * ACTIV_NPY_MAXDIM];
-    int len = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (");
+    int len = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (", descr);
     for (int i = 0; i < ndim; i++)
         len += snprintf(dict + len, sizeof dict - (size_t)len, "%zu%s", shape[i],
                         (ndim == 1 || i + 1 < ndim) ? ", " : "");
@@ -239,7 +304,7 @@ activ_status activ_npy_write(const char *path, const float *data, const size_t *
     for (size_t i = 0; i < pad && !bad; i++)
         bad = fputc(' ', f.fp) == EOF;
     bad = bad || fputc('\n', f.fp) == EOF;
-    bad = bad || (n && fwrite(data, sizeof *data, n, f.fp) != n);
+    bad = bad || (n && fwrite(data, elsize, n, f.fp) != n);
     if (bad) {
         activ_afile_abort(&f);
         return ACTIV_ERR_IO;

@@ -2,8 +2,10 @@
  *
  * Shapes (see include/activ_nn.h): x (B, in), W (in, out) row-major, b (out), z and y
  * (B, out). dense_forward / dense_backward are the pair every model call goes through.
+ * A gated layer (ACTIV_NN_SWIGLU ...) has a GEMM of width 2·out and y = z1 ⊙ f(z2).
  */
 #include <cblas.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nn_internal.h"
@@ -12,11 +14,13 @@ const char *activ_nn_act_name(int act)
 {
     if (act == ACTIV_NN_LINEAR)
         return "linear";
+    if (nn_glu(act) >= 0)
+        return activ_glu_name((activ_glu_kind)nn_glu(act));
     const char *s = (act >= 0 && act < ACTIV_KIND_COUNT) ? activ_kind_name((activ_kind)act) : NULL;
     return s ? s : "unknown";
 }
 
-// x is (B, in), z is (B, out) or unused, y is (B, out)
+// x is (B, in), z is (B, out) or unused (gated: (B, 2·out)), y is (B, out)
 activ_status activ_nn_dense_forward(const activ_nn_dense *L, const float *x, float *z, float *y,
                                     int B)
 {
@@ -28,36 +32,47 @@ activ_status activ_nn_dense_forward(const activ_nn_dense *L, const float *x, flo
         return ACTIV_OK;
     if (!x)
         return ACTIV_ERR_NULL;
-    const int in = L->in, out = L->out;
+    const int in = L->in, out = L->out, gw = nn_width(L), glu = nn_glu(L->act);
     const int keep_z = nn_needs_z(L->act, L->alpha);
     if (keep_z && (!z || z == y))
         return ACTIV_ERR_NULL;
     float *g = keep_z ? z : y; /* where the GEMM writes x·W */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, L->w, out,
-                0.0f, g, out);
-    const float *b = L->b;
-    if (L->act == ACTIV_NN_LINEAR) {
-        for (int r = 0; r < B; r++) {
-            float *row = g + (size_t)r * out;
-            for (int j = 0; j < out; j++)
-                row[j] += b[j];
-        }
-        return ACTIV_OK;
-    }
-    activ_params p = nn_layer_params(L);
-    /* one pass per row while it is in L1: add the bias, then libactiv's forward */
-    for (int r = 0; r < B; r++) {
-        float *row = g + (size_t)r * out;
-        for (int j = 0; j < out; j++)
-            row[j] += b[j];
-        activ_status s = activ_forward((activ_kind)L->act, &p, row, y + (size_t)r * out, (size_t)out);
-        if (s != ACTIV_OK)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, gw, in, 1.0f, x, in, L->w, gw,
+                0.0f, g, gw);
+    if (L->act == ACTIV_NN_LINEAR || glu >= 0) {
+        /* z += b (kind -1: no activation); a gated layer then combines the halves */
+        activ_status s = activ_bias_forward((activ_kind)-1, NULL, g, L->b, NULL, (size_t)B, (size_t)gw);
+        if (s != ACTIV_OK || glu < 0)
             return s;
+        return activ_glu_split_forward((activ_glu_kind)glu, z, y, (size_t)B, (size_t)out);
     }
-    return ACTIV_OK;
+    /* one call: the arguments are checked once, then bias and activation row by row while
+     * the row is in L1 (in place in y when z is not kept) */
+    activ_params p = nn_layer_params(L);
+    return activ_bias_forward((activ_kind)L->act, &p, g, L->b, y, (size_t)B, (size_t)out);
 }
 
-// x is (B, in), z and y are (B, out), dy is (B, out) and becomes dZ, dx is (B, in) or NULL
+// dW (in, w) = xᵀ (in, B) · dZ (B, w);  db (w) = Σ rows of dZ;  dX (B, in) = dZ · Wᵀ
+static void dense_grads(const activ_nn_dense *L, const float *x, const float *dz, float *dx, int B,
+                        int w)
+{
+    const int in = L->in;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, w, B, 1.0f, x, in, dz, w, 0.0f,
+                L->dw, w);
+    float *db = L->db;
+    memcpy(db, dz, (size_t)w * sizeof(float));
+    for (int r = 1; r < B; r++) {
+        const float *row = dz + (size_t)r * w;
+        for (int j = 0; j < w; j++)
+            db[j] += row[j];
+    }
+    if (dx)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, w, 1.0f, dz, w, L->w, w,
+                    0.0f, dx, in);
+}
+
+// x is (B, in), z and y are (B, out) (gated: z (B, 2·out)), dy is (B, out) and becomes dZ
+// (gated: dy is left as it is; dZ (B, 2·out) lives in a temporary), dx is (B, in) or NULL
 activ_status activ_nn_dense_backward(const activ_nn_dense *L, const float *x, const float *z,
                                      const float *y, float *dy, float *dx, int B)
 {
@@ -65,11 +80,11 @@ activ_status activ_nn_dense_backward(const activ_nn_dense *L, const float *x, co
         return ACTIV_ERR_NULL;
     if (B < 0 || L->in < 1 || L->out < 1)
         return ACTIV_ERR_SHAPE;
-    const int in = L->in, out = L->out;
+    const int in = L->in, out = L->out, gw = nn_width(L), glu = nn_glu(L->act);
     const size_t n = (size_t)B * (size_t)out;
     if (B == 0) {
-        memset(L->dw, 0, (size_t)in * out * sizeof(float));
-        memset(L->db, 0, (size_t)out * sizeof(float));
+        memset(L->dw, 0, (size_t)in * gw * sizeof(float));
+        memset(L->db, 0, (size_t)gw * sizeof(float));
         if (L->dslopes)
             memset(L->dslopes, 0, (size_t)out * sizeof(float));
         if (L->dbeta)
@@ -80,6 +95,18 @@ activ_status activ_nn_dense_backward(const activ_nn_dense *L, const float *x, co
         return ACTIV_ERR_NULL;
     if (dx == dy)
         return ACTIV_ERR_OVERLAP;
+    if (glu >= 0) {
+        if (!z)
+            return ACTIV_ERR_NULL;
+        float *dz = malloc((size_t)B * gw * sizeof(float));
+        if (!dz)
+            return ACTIV_ERR_NOMEM;
+        activ_status s = activ_glu_split_backward((activ_glu_kind)glu, z, dy, dz, (size_t)B, (size_t)out);
+        if (s == ACTIV_OK)
+            dense_grads(L, x, dz, dx, B, gw);
+        free(dz);
+        return s;
+    }
 
     /* dZ = dY ⊙ f′, in place in dy, once */
     activ_status s = ACTIV_OK;
@@ -98,21 +125,6 @@ activ_status activ_nn_dense_backward(const activ_nn_dense *L, const float *x, co
         if (s != ACTIV_OK)
             return s;
     }
-    const float *dz = dy;
-    // dW (in, out) = xᵀ (in, B) · dZ (B, out)
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dz, out, 0.0f,
-                L->dw, out);
-    // db (out) = Σ over rows of dZ
-    float *db = L->db;
-    memcpy(db, dz, (size_t)out * sizeof(float));
-    for (int r = 1; r < B; r++) {
-        const float *row = dz + (size_t)r * out;
-        for (int j = 0; j < out; j++)
-            db[j] += row[j];
-    }
-    // dX (B, in) = dZ (B, out) · Wᵀ (out, in)
-    if (dx)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dz, out, L->w, out,
-                    0.0f, dx, in);
+    dense_grads(L, x, dy, dx, B, out);
     return ACTIV_OK;
 }

@@ -1,5 +1,6 @@
 /* model.c - Sequential model: layers, one block of params, one of grads, one of activations. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,10 @@ activ_status activ_nn_model_add(activ_nn_model *m, int units, int act)
         return ACTIV_ERR_NULL;
     if (m->built || units < 1 || m->nlayers >= ACTIV_NN_MAX_LAYERS || m->input_dim < 1)
         return ACTIV_ERR_SHAPE;
-    if (act != ACTIV_NN_LINEAR && (act < 0 || act >= ACTIV_KIND_COUNT))
+    if (act != ACTIV_NN_LINEAR && nn_glu(act) < 0 && (act < 0 || act >= ACTIV_KIND_COUNT))
         return ACTIV_ERR_KIND;
+    if (nn_glu(act) >= 0 && units > INT32_MAX / 2)
+        return ACTIV_ERR_SHAPE;
     activ_nn_dense *L = &m->layers[m->nlayers];
     memset(L, 0, sizeof *L);
     L->in = m->nlayers ? m->layers[m->nlayers - 1].out : m->input_dim;
@@ -41,7 +44,7 @@ int activ_nn_model_output_dim(const activ_nn_model *m)
 
 static size_t layer_nparams(const activ_nn_dense *L)
 {
-    return (size_t)L->in * L->out + L->out + (L->act == ACTIV_PRELU ? (size_t)L->out : 0) +
+    return (size_t)L->in * nn_width(L) + nn_width(L) + (L->act == ACTIV_PRELU ? (size_t)L->out : 0) +
            (L->act == ACTIV_SWISH ? 1 : 0);
 }
 
@@ -53,7 +56,7 @@ activ_status activ_nn_model_init_params(activ_nn_model *m, uint64_t seed)
     activ_nn_rng_seed(&rng, seed);
     for (int l = 0; l < m->nlayers; l++) {
         activ_nn_dense *L = &m->layers[l];
-        size_t nw = (size_t)L->in * L->out;
+        size_t nw = (size_t)L->in * nn_width(L);
         int he = L->act == ACTIV_RELU || L->act == ACTIV_LEAKY_RELU || L->act == ACTIV_PRELU ||
                  L->act == ACTIV_ELU;
         if (he) {
@@ -61,11 +64,11 @@ activ_status activ_nn_model_init_params(activ_nn_model *m, uint64_t seed)
             for (size_t i = 0; i < nw; i++)
                 L->w[i] = (float)(sd * activ_nn_rng_normal(&rng));
         } else {
-            double lim = sqrt(6.0 / (L->in + L->out)); /* Glorot (Xavier) uniform */
+            double lim = sqrt(6.0 / (L->in + nn_width(L))); /* Glorot (Xavier) uniform */
             for (size_t i = 0; i < nw; i++)
                 L->w[i] = (float)(lim * (2.0 * activ_nn_rng_uniform(&rng) - 1.0));
         }
-        memset(L->b, 0, (size_t)L->out * sizeof(float));
+        memset(L->b, 0, (size_t)nn_width(L) * sizeof(float));
         if (L->slopes) {
             const float a0 = activ_default_params(ACTIV_PRELU).alpha; /* nn.PReLU's 0.25 */
             for (int j = 0; j < L->out; j++)
@@ -97,8 +100,8 @@ activ_status activ_nn_model_build(activ_nn_model *m, uint64_t seed)
     size_t off = 0;
     for (int l = 0; l < m->nlayers; l++) {
         activ_nn_dense *L = &m->layers[l];
-        L->w = p + off, L->dw = g + off, off += (size_t)L->in * L->out;
-        L->b = p + off, L->db = g + off, off += (size_t)L->out;
+        L->w = p + off, L->dw = g + off, off += (size_t)L->in * nn_width(L);
+        L->b = p + off, L->db = g + off, off += (size_t)nn_width(L);
         if (L->act == ACTIV_PRELU)
             L->slopes = p + off, L->dslopes = g + off, off += (size_t)L->out;
         if (L->act == ACTIV_SWISH)
@@ -123,7 +126,7 @@ activ_status activ_nn_model_reserve(activ_nn_model *m, int max_batch)
     size_t B = (size_t)max_batch, total = 0, wmax = 0;
     for (int l = 0; l < m->nlayers; l++) {
         const activ_nn_dense *L = &m->layers[l];
-        total += B * L->out * (nn_needs_z(L->act, L->alpha) ? 2 : 1);
+        total += B * L->out + (nn_needs_z(L->act, L->alpha) ? B * nn_width(L) : 0);
         if ((size_t)L->out > wmax)
             wmax = (size_t)L->out;
     }
@@ -138,7 +141,7 @@ activ_status activ_nn_model_reserve(activ_nn_model *m, int max_batch)
         activ_nn_dense *L = &m->layers[l];
         L->z = NULL;
         if (nn_needs_z(L->act, L->alpha))
-            L->z = a + off, off += B * L->out;
+            L->z = a + off, off += B * nn_width(L);
         L->y = a + off, off += B * L->out;
     }
     m->dbuf[0] = a + off, off += B * wmax;

@@ -7,9 +7,23 @@
 
 #include "activ_nn.h"
 
+/* The activ_glu_kind of a gated layer's act (ACTIV_NN_SWIGLU ...), or -1. */
+static inline int nn_glu(int act)
+{
+    return act <= ACTIV_NN_SWIGLU && act >= ACTIV_NN_REGLU ? ACTIV_NN_SWIGLU - act : -1;
+}
+
+/* Width of the layer's GEMM (z, W's columns, b): 2*out for a gated layer, else out. */
+static inline int nn_width(const activ_nn_dense *L)
+{
+    return nn_glu(L->act) >= 0 ? 2 * L->out : L->out;
+}
+
 /* 1 if the layer's backward needs z (no from-output form for its kind and parameters). */
 static inline int nn_needs_z(int act, float alpha)
 {
+    if (nn_glu(act) >= 0)
+        return 1; /* the gated backward reads z */
     if (act < 0 || act >= ACTIV_KIND_COUNT)
         return 0;
     /* libactiv's own rule (kind and parameters): an empty from-output call validates them */

@@ -33,12 +33,12 @@ static int list_tensors(const activ_nn_model *m, st_tensor *t)
         e = &t[k++];
         memset(e, 0, sizeof *e);
         snprintf(e->name, sizeof e->name, "dense_%d.weight", l);
-        e->ptr = L->w, e->numel = (size_t)L->in * L->out, e->ndim = 2;
-        e->shape[0] = (size_t)L->in, e->shape[1] = (size_t)L->out;
+        e->ptr = L->w, e->numel = (size_t)L->in * nn_width(L), e->ndim = 2; /* gated: 2*out */
+        e->shape[0] = (size_t)L->in, e->shape[1] = (size_t)nn_width(L);
         e = &t[k++];
         memset(e, 0, sizeof *e);
         snprintf(e->name, sizeof e->name, "dense_%d.bias", l);
-        e->ptr = L->b, e->numel = (size_t)L->out, e->ndim = 1, e->shape[0] = (size_t)L->out;
+        e->ptr = L->b, e->numel = (size_t)nn_width(L), e->ndim = 1, e->shape[0] = (size_t)nn_width(L);
         if (L->slopes) {
             e = &t[k++];
             memset(e, 0, sizeof *e);

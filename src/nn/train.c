@@ -43,7 +43,7 @@ static double sumsq(const float *restrict x, size_t n)
 static void layer_activity(const activ_nn_dense *L, int B, uint8_t *ever, double *nactive, double *sum)
 {
     const int out = L->out;
-    const float *src = L->z ? L->z : L->y;
+    const float *src = L->z && L->act >= 0 ? L->z : L->y; /* gated: z is 2*out wide, use y */
     const float thr = (!L->z && L->act == ACTIV_SIGMOID) ? 0.5f : 0.0f;
     long cnt = 0;
     double s = 0;

@@ -2,12 +2,16 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "evalx.h"
 #include "fnargs.h"
 
 int cmd_eval(int argc, char **argv)
 {
+    int rc = evalx(argc, argv, 0); /* softmax, gated units, 16-bit data: cmd_evalx.c */
+    if (rc >= 0)
+        return rc;
     fnargs a;
-    int rc = fnargs_parse(&a, argc, argv, 0);
+    rc = fnargs_parse(&a, argc, argv, 0);
     if (rc >= 0)
         return rc;
     activ_npy x;

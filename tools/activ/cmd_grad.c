@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "evalx.h"
 #include "fnargs.h"
 
 static int same_shape(const activ_npy *a, const activ_npy *b)
@@ -28,8 +29,11 @@ static void shape_str(const activ_npy *a, char *buf, size_t len)
 
 int cmd_grad(int argc, char **argv)
 {
+    int rc = evalx(argc, argv, 1); /* softmax, gated units, 16-bit data: cmd_evalx.c */
+    if (rc >= 0)
+        return rc;
     fnargs a;
-    int rc = fnargs_parse(&a, argc, argv, 1);
+    rc = fnargs_parse(&a, argc, argv, 1);
     if (rc >= 0)
         return rc;
     activ_npy x = {0}, dy = {0};

@@ -34,6 +34,9 @@ static void usage(int grad)
 #undef FN_FO_
         printf("\n");
     }
+    printf("Also: softmax, log_softmax (--axis A), swiglu, geglu, reglu (two inputs, or --split);\n"
+           "  'activ eval softmax --help', 'activ eval swiglu --help'. 16-bit data: a float16 .npy\n"
+           "  ('<f2') is used as float16; bfloat16 bits in a uint16 .npy ('<u2') need --dtype bf16.\n");
     printf("PARAM (the functions that take it, with their defaults; prelu's alpha is a shared slope):\n");
     ka_print_param_help(stdout);
     printf("  --alpha-npy F      prelu: one slope per channel, channels on axis 1\n"

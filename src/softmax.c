@@ -1,0 +1,264 @@
+/* softmax.c - softmax and log_softmax along one axis, forward and backward (from the output).
+ * The math and the error bounds are in include/activ.h ("softmax / log_softmax").
+ *
+ * A tensor of shape[ndim] seen along `axis` is (outer, len, inner): row (o, i) is the len
+ * elements o*len*inner + k*inner + i, k < len. Rows are independent; each row is computed by
+ * one thread, start to end, in a fixed order (scalar C, double with libm). Rows are grouped
+ * into chunks whose size depends on the shape only, so the bits never depend on the thread
+ * count.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- shape and argument checks -------------------------------------------------------- */
+
+typedef struct sm_shape {
+    size_t outer, len, inner, total;
+} sm_shape;
+
+static activ_status sm_shape_of(const size_t *shape, int ndim, int axis, sm_shape *s)
+{
+    if (!shape) return ACTIV_ERR_NULL;
+    if (ndim < 1 || ndim > ACTIV_MAX_DIMS) return ACTIV_ERR_SHAPE;
+    if (axis < -ndim || axis >= ndim) return ACTIV_ERR_SHAPE;
+    if (axis < 0) axis += ndim;
+    size_t total = 1;
+    int zero = 0;
+    for (int d = 0; d < ndim; d++) zero |= shape[d] == 0;
+    s->outer = s->inner = 1;
+    for (int d = 0; d < ndim; d++) {
+        if (!zero && shape[d] > ((size_t)PTRDIFF_MAX / sizeof(float)) / total) return ACTIV_ERR_SIZE;
+        total *= shape[d];
+        if (d < axis) s->outer *= shape[d];
+        if (d > axis) s->inner *= shape[d];
+    }
+    s->len = shape[axis];
+    s->total = zero ? 0 : total;
+    return ACTIV_OK;
+}
+
+static int sm_overlap(const float *a, const float *b, size_t n)
+{
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b, nb = n * sizeof(float);
+    return a != b && x < y + nb && y < x + nb;
+}
+
+/* ---- exact sums: a non-overlapping expansion of doubles (Shewchuk / math.fsum) ------------ */
+
+/* Every term added is a multiple of 2^-298 (a product of two fp32) below 2^321 in
+ * magnitude, and the parts of the expansion are non-overlapping, so there are at most
+ * 619 of them; SM_XMAX leaves room. */
+#define SM_XMAX 640
+
+/* adds x to the expansion p[np] (increasing magnitude); returns the new length */
+static int sm_grow(double *p, int np, double x)
+{
+    int i = 0;
+    for (int j = 0; j < np; j++) {
+        double y = p[j];
+        if (fabs(x) < fabs(y)) {
+            double t = x;
+            x = y;
+            y = t;
+        }
+        double hi = x + y;
+        double lo = y - (hi - x);
+        if (lo != 0.0) p[i++] = lo;
+        x = hi;
+    }
+    p[i++] = x;
+    return i;
+}
+
+/* the expansion's value in double: largest part first; each partial sum is within 2^-52 of
+ * the total, so the error is below np * 2^-53 relative */
+static double sm_round(const double *p, int np)
+{
+    double r = 0.0;
+    for (int j = np - 1; j >= 0; j--) r += p[j];
+    return r;
+}
+
+static long double sm_round_l(const double *p, int np)
+{
+    long double r = 0.0L;
+    for (int j = np - 1; j >= 0; j--) r += p[j];
+    return r;
+}
+
+/* ---- one row ------------------------------------------------------------------------- */
+
+enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD };
+
+typedef struct sm_job {
+    int op;
+    const float *x;  /* x (forward) or y (backward) */
+    const float *dy; /* backward */
+    float *out;
+    sm_shape s;
+    size_t rows_per_chunk, rows;
+} sm_job;
+
+#define SM_BLOCK 256
+
+static void sm_fwd_row(int logf, const float *x, float *y, size_t len, size_t st)
+{
+    /* max and the first index holding it; a NaN anywhere makes m NaN */
+    float m = x[0];
+    size_t am = 0;
+    for (size_t k = 1; k < len; k++) {
+        float v = x[k * st];
+        if (v > m || (v != v && m == m)) {
+            m = v;
+            am = k;
+        }
+    }
+    if (!isfinite(m)) { /* NaN, +inf or a row of only -inf: NaN everywhere (PyTorch's result) */
+        for (size_t k = 0; k < len; k++) y[k * st] = NAN;
+        return;
+    }
+    double dm = m;
+    /* T = sum over k != am of e^(x_k - m), in blocks of SM_BLOCK */
+    double T = 0.0, part = 0.0;
+    size_t inblk = 0;
+    for (size_t k = 0; k < len; k++) {
+        if (k != am) part += exp((double)x[k * st] - dm);
+        if (++inblk == SM_BLOCK) {
+            T += part;
+            part = 0.0;
+            inblk = 0;
+        }
+    }
+    T += part;
+    if (!logf) {
+        double S = 1.0 + T;
+        for (size_t k = 0; k < len; k++) y[k * st] = (float)(exp((double)x[k * st] - dm) / S);
+    } else {
+        double L = log1p(T);
+        for (size_t k = 0; k < len; k++) y[k * st] = (float)(((double)x[k * st] - dm) - L);
+    }
+}
+
+/* softmax backward: dx_k = y_k (dy_k - s), s = sum dy_j y_j exactly */
+static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, size_t st)
+{
+    double p[SM_XMAX], q[SM_XMAX + 1];
+    int np = 0, finite = 1;
+    double naive = 0.0;
+    for (size_t k = 0; k < len; k++) {
+        double t = (double)dy[k * st] * (double)y[k * st]; /* exact */
+        naive += t;
+        if (!isfinite(t)) finite = 0;
+        if (finite && np < SM_XMAX) np = sm_grow(p, np, t);
+    }
+    if (!finite || np >= SM_XMAX) { /* IEEE rules (NaN / inf); the cap is never reached */
+        for (size_t k = 0; k < len; k++)
+            dx[k * st] = (float)((double)y[k * st] * ((double)dy[k * st] - naive));
+        return;
+    }
+    for (size_t k = 0; k < len; k++) {
+        double yk = y[k * st], dk = dy[k * st];
+        memcpy(q, p, (size_t)np * sizeof *q);
+        int nq = sm_grow(q, np, -dk); /* -(dy_k - s), exactly */
+        double r = -sm_round(q, nq);
+        dx[k * st] = (float)(yk * r);
+    }
+}
+
+/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j exactly */
+static void sm_log_bwd_row(const float *y, const float *dy, float *dx, size_t len, size_t st)
+{
+    double p[SM_XMAX];
+    int np = 0, finite = 1;
+    double naive = 0.0;
+    for (size_t k = 0; k < len; k++) {
+        double t = dy[k * st];
+        naive += t;
+        if (!isfinite(t)) finite = 0;
+        if (finite && np < SM_XMAX) np = sm_grow(p, np, t);
+    }
+    long double t = (finite && np < SM_XMAX) ? sm_round_l(p, np) : (long double)naive;
+    for (size_t k = 0; k < len; k++) {
+        long double q = expl((long double)y[k * st]) * t;
+        dx[k * st] = (float)((long double)dy[k * st] - q);
+    }
+}
+
+static void sm_chunk(void *ctx, size_t c)
+{
+    const sm_job *j = ctx;
+    size_t r0 = c * j->rows_per_chunk;
+    size_t r1 = r0 + j->rows_per_chunk < j->rows ? r0 + j->rows_per_chunk : j->rows;
+    size_t len = j->s.len, inner = j->s.inner;
+    for (size_t r = r0; r < r1; r++) {
+        size_t o = r / inner, i = r % inner;
+        size_t base = o * len * inner + i;
+        switch (j->op) {
+        case SM_FWD: sm_fwd_row(0, j->x + base, j->out + base, len, inner); break;
+        case SM_LOG_FWD: sm_fwd_row(1, j->x + base, j->out + base, len, inner); break;
+        case SM_BWD: sm_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
+        default: sm_log_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
+        }
+    }
+}
+
+/* rows of about 16K elements per chunk, at most 64 chunks; a call under 32K elements
+ * runs on the calling thread */
+#define SM_CHUNK_ELEMS 16384
+#define SM_SERIAL 32768
+#define SM_MAX_CHUNKS 64
+
+static activ_status sm_run(int op, const float *in, const float *dy, float *out,
+                           const size_t *shape, int ndim, int axis)
+{
+    sm_job j;
+    memset(&j, 0, sizeof j);
+    activ_status st = sm_shape_of(shape, ndim, axis, &j.s);
+    if (st != ACTIV_OK) return st;
+    if (j.s.total == 0) return ACTIV_OK;
+    if (!in || !out || ((op == SM_BWD || op == SM_LOG_BWD) && !dy)) return ACTIV_ERR_NULL;
+    if (sm_overlap(out, in, j.s.total)) return ACTIV_ERR_OVERLAP;
+    if (dy && sm_overlap(out, dy, j.s.total)) return ACTIV_ERR_OVERLAP;
+    j.op = op;
+    j.x = in;
+    j.dy = dy;
+    j.out = out;
+    j.rows = j.s.outer * j.s.inner;
+    size_t rpc = SM_CHUNK_ELEMS / j.s.len;
+    if (rpc < 1) rpc = 1;
+    size_t minrpc = (j.rows + SM_MAX_CHUNKS - 1) / SM_MAX_CHUNKS;
+    if (rpc < minrpc) rpc = minrpc;
+    if (j.s.total <= SM_SERIAL) rpc = j.rows;
+    j.rows_per_chunk = rpc;
+    size_t nchunks = (j.rows + rpc - 1) / rpc;
+    if (nchunks == 1) sm_chunk(&j, 0);
+    else activ_parallel_for(nchunks, sm_chunk, &j);
+    return ACTIV_OK;
+}
+
+activ_status activ_softmax_forward(const float *x, float *y, const size_t *shape, int ndim,
+                                   int axis)
+{
+    return sm_run(SM_FWD, x, NULL, y, shape, ndim, axis);
+}
+
+activ_status activ_log_softmax_forward(const float *x, float *y, const size_t *shape, int ndim,
+                                       int axis)
+{
+    return sm_run(SM_LOG_FWD, x, NULL, y, shape, ndim, axis);
+}
+
+activ_status activ_softmax_backward(const float *y, const float *dy, float *dx,
+                                    const size_t *shape, int ndim, int axis)
+{
+    return sm_run(SM_BWD, y, dy, dx, shape, ndim, axis);
+}
+
+activ_status activ_log_softmax_backward(const float *y, const float *dy, float *dx,
+                                        const size_t *shape, int ndim, int axis)
+{
+    return sm_run(SM_LOG_BWD, y, dy, dx, shape, ndim, axis);
+}

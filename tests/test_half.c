@@ -1,0 +1,243 @@
+/* test_half.c - 16-bit storage (src/half.c, src/kernels/half*.c):
+ *   - the portable conversions against independent references: binary16 by the compiler's
+ *     _Float16 (where it has one) and bfloat16 by nearest-candidate search in double, on all
+ *     65536 patterns and on fp32 patterns (stride + windows at every rounding boundary);
+ *   - every vector conversion set this CPU supports gives the portable set's bits;
+ *   - the API plumbing: activ_forward16 / backward16 / from-output16 give exactly the 16-bit
+ *     rounding of the fp32 kernel on the converted inputs (every kind, prelu channels across
+ *     block and chunk boundaries, odd sizes), dparam close to the fp32 call's, bitwise the
+ *     same for 1, 2 and 5 threads; argument errors.
+ * Accuracy against the double oracle over all 65536 inputs is activ_sweep --half (ctest
+ * sweep_half). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/half.h"
+#include "testutil.h"
+
+/* nearest bfloat16 of a finite f by search: the two candidates around f, ties to even */
+static uint16_t bf16_ref(float f)
+{
+    uint32_t b = tu_bits(f);
+    uint16_t lo = (uint16_t)(b >> 16), hi = (uint16_t)(lo + 1);
+    double dl = fabs((double)f - (double)tu_float((uint32_t)lo << 16));
+    if ((hi & 0x7fff) > 0x7f80) return lo; /* lo is the largest finite: no higher candidate */
+    double vh = (hi & 0x7fff) == 0x7f80 ? ldexp(signbit(f) ? -1 : 1, 128) : (double)tu_float((uint32_t)hi << 16);
+    double dh = fabs((double)f - vh);
+    if (dl < dh) return lo;
+    if (dh < dl) return hi;
+    return (lo & 1) ? hi : lo;
+}
+
+static void check_from32(const activ_cvt16 *sets[], int nsets, float f, int *bad16, int *badbf)
+{
+    uint16_t h = activ_f32_to_f16_scalar(f), b = activ_f32_to_bf16_scalar(f);
+#ifdef __FLT16_MAX__
+    if (!isnan(f)) {
+        _Float16 t = (_Float16)f;
+        uint16_t want;
+        memcpy(&want, &t, 2);
+        if (h != want && (*bad16)++ < 5) CHECK(0, "f16 of %a: %04x want %04x", (double)f, h, want);
+    }
+#endif
+    if (!isnan(f)) {
+        uint16_t want = bf16_ref(f);
+        if (b != want && (*badbf)++ < 5) CHECK(0, "bf16 of %a: %04x want %04x", (double)f, b, want);
+    } else {
+        CHECK((b & 0x7fc0) == 0x7fc0 && (h & 0x7e00) == 0x7e00, "NaN stays a quiet NaN");
+    }
+    (void)sets, (void)nsets;
+}
+
+int main(void)
+{
+    const activ_cvt16 *f16s[4], *bf16s[4];
+    int nf = 0, nb = 0;
+    f16s[nf++] = &activ_cvt_f16_scalar;
+    bf16s[nb++] = &activ_cvt_bf16_scalar;
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("f16c")) f16s[nf++] = &activ_cvt_f16_f16c;
+    if (__builtin_cpu_supports("avx2")) bf16s[nb++] = &activ_cvt_bf16_avx2;
+    if (activ_isa_supported(ACTIV_ISA_AVX512)) {
+        f16s[nf++] = &activ_cvt_f16_avx512;
+        bf16s[nb++] = &activ_cvt_bf16_avx512;
+        if (__builtin_cpu_supports("avx512bf16")) bf16s[nb++] = &activ_cvt_bf16_avx512bf16;
+    }
+#endif
+    printf("test_half: conversion sets:");
+    for (int i = 0; i < nf; i++) printf(" %s", f16s[i]->name);
+    for (int i = 0; i < nb; i++) printf(" %s", bf16s[i]->name);
+    printf("\n");
+
+    /* ---- conversions: every 16-bit pattern to fp32 and back ---- */
+    enum { P = 65536 };
+    uint16_t *pat = malloc(P * 2), *back = malloc(P * 2);
+    float *f = tu_alloc(P), *g = tu_alloc(P);
+    for (int i = 0; i < P; i++) pat[i] = (uint16_t)i;
+    for (int dt = 0; dt < 2; dt++) {
+        const activ_cvt16 **sets = dt ? bf16s : f16s;
+        int ns = dt ? nb : nf;
+        sets[0]->to32(pat, f, P);
+        int bad = 0;
+        for (int i = 0; i < P; i++) {
+            uint16_t h = (uint16_t)i;
+            int isnan16 = dt ? ((h & 0x7f80) == 0x7f80 && (h & 0x7f)) : ((h & 0x7c00) == 0x7c00 && (h & 0x3ff));
+            uint16_t want = isnan16 ? (uint16_t)(h | (dt ? 0x40 : 0x200)) : h; /* NaNs come back quiet */
+            uint16_t r = dt ? activ_f32_to_bf16_scalar(f[i]) : activ_f32_to_f16_scalar(f[i]);
+            if (r != want) bad++;
+            if (!isnan16 && dt == 0) {
+                /* binary16 value by formula */
+                int e = (h >> 10) & 31, m = h & 1023;
+                double v = e == 0 ? ldexp(m, -24) : e == 31 ? INFINITY : ldexp(1024 + m, e - 25);
+                if (h & 0x8000) v = -v;
+                if ((double)f[i] != v) bad++;
+            }
+        }
+        CHECK(bad == 0, "%s: %d of 65536 patterns do not round-trip", dt ? "bf16" : "f16", bad);
+        for (int s = 1; s < ns; s++) {
+            sets[s]->to32(pat, g, P);
+            CHECK(memcmp(f, g, P * 4) == 0, "%s to32 differs from portable", sets[s]->name);
+            sets[s]->from32(f, back, P);
+            int diff = 0;
+            for (int i = 0; i < P; i++) {
+                uint16_t r = dt ? activ_f32_to_bf16_scalar(f[i]) : activ_f32_to_f16_scalar(f[i]);
+                diff += back[i] != r;
+            }
+            CHECK(diff == 0, "%s from32 of the 16-bit values: %d differ", sets[s]->name, diff);
+        }
+    }
+    /* ---- fp32 -> 16 bits: strided patterns plus windows at every boundary ---- */
+    {
+        enum { B = 4096 };
+        float *in = tu_alloc(B);
+        uint16_t *o1 = malloc(B * 2), *o2 = malloc(B * 2);
+        int bad16 = 0, badbf = 0, diff = 0;
+        size_t nin = 0;
+        uint64_t idx = 0;
+        const uint32_t centres[] = {0x33000000u, 0x33800000u, 0x38800000u, 0x387fc000u, 0x477fe000u,
+                                    0x477ff000u, 0x47800000u, 0x00800000u, 0x007fffffu, 0x7f7f8000u,
+                                    0x7f7fffffu, 0x3f800000u, 0x7f800000u, 0x7fc00000u, 0x00000000u};
+        for (int pass = 0; pass < 2; pass++) {
+            uint64_t count = pass == 0 ? 1200000 : sizeof centres / sizeof centres[0] * 8192;
+            for (uint64_t t = 0; t < count; t++) {
+                uint32_t bits = pass == 0 ? (uint32_t)(t * 3571u) : centres[t / 8192] - 4096u + (uint32_t)(t % 8192);
+                in[idx++] = tu_float(bits ^ ((t & 1) ? 0x80000000u : 0));
+                if (idx == B || t + 1 == count) {
+                    for (size_t i = 0; i < idx; i++) check_from32(NULL, 0, in[i], &bad16, &badbf);
+                    for (int dt = 0; dt < 2; dt++) {
+                        const activ_cvt16 **sets = dt ? bf16s : f16s;
+                        int ns = dt ? nb : nf;
+                        sets[0]->from32(in, o1, idx);
+                        for (int s = 1; s < ns; s++) {
+                            sets[s]->from32(in, o2, idx);
+                            diff += memcmp(o1, o2, idx * 2) != 0;
+                        }
+                    }
+                    nin += idx;
+                    idx = 0;
+                }
+            }
+        }
+        CHECK(bad16 == 0, "binary16 rounding differs from _Float16 on %d inputs", bad16);
+        CHECK(badbf == 0, "bfloat16 rounding differs from the nearest-candidate search on %d inputs", badbf);
+        CHECK(diff == 0, "%d blocks differ between conversion sets", diff);
+        printf("test_half: %zu fp32 patterns rounded to binary16 and bfloat16 by every set\n", nin);
+        free(in), free(o1), free(o2);
+    }
+
+    /* ---- the API: exactly the 16-bit rounding of the fp32 kernel on the same inputs ---- */
+    {
+        enum { N = 3 * 700 * 2 + 5 }; /* not a multiple of the block; prelu 3 channels x 700 */
+        size_t n = 3 * 700 * 2;
+        tu_rng r;
+        tu_rng_seed(&r, 3);
+        uint16_t *x16 = malloc(N * 2), *dy16 = malloc(N * 2), *o16 = malloc(N * 2), *o16b = malloc(N * 2);
+        float *x = tu_alloc(N), *dy = tu_alloc(N), *o = tu_alloc(N);
+        const float slopes[3] = {0.25f, -0.5f, 0.1f};
+        for (int dt = 0; dt < 2; dt++) {
+            activ_half h = (activ_half)dt;
+            for (int i = 0; i < N; i++) {
+                x16[i] = activ_half_from_f32(h, tu_rng_range(&r, -12, 12));
+                dy16[i] = activ_half_from_f32(h, tu_rng_range(&r, -2, 2));
+                x[i] = activ_half_to_f32(h, x16[i]);
+                dy[i] = activ_half_to_f32(h, dy16[i]);
+            }
+            for (int k = 0; k < ACTIV_KIND_COUNT; k++) {
+                activ_kind kind = (activ_kind)k;
+                activ_params p = activ_default_params(kind);
+                size_t nn = kind == ACTIV_PRELU ? n : N;
+                if (kind == ACTIV_PRELU) p.slopes = slopes, p.channels = 3, p.inner = 700;
+                for (int dir = 0; dir < 3; dir++) {
+                    if (dir == 2 && !tu_has_from_output(kind)) continue;
+                    float dp32[3] = {0}, dp16[3] = {0};
+                    activ_status s1, s2;
+                    if (dir == 0) {
+                        s1 = activ_forward(kind, &p, x, o, nn);
+                        s2 = activ_forward16(h, kind, &p, x16, o16, nn);
+                    } else if (dir == 1) {
+                        s1 = activ_backward(kind, &p, x, dy, o, nn, dp32);
+                        s2 = activ_backward16(h, kind, &p, x16, dy16, o16, nn, dp16);
+                    } else {
+                        s1 = activ_backward_from_output(kind, &p, x, dy, o, nn);
+                        s2 = activ_backward_from_output16(h, kind, &p, x16, dy16, o16, nn);
+                    }
+                    CHECK(s1 == ACTIV_OK && s2 == ACTIV_OK, "%s dir %d status %d %d", tu_kind_str(kind), dir, s1, s2);
+                    int diff = 0;
+                    for (size_t i = 0; i < nn; i++) diff += o16[i] != activ_half_from_f32(h, o[i]);
+                    CHECK(diff == 0, "%s %s dir %d: %d elements differ from the rounded fp32 result",
+                          dt ? "bf16" : "f16", tu_kind_str(kind), dir, diff);
+                    if (dir == 1 && (kind == ACTIV_PRELU || kind == ACTIV_SWISH))
+                        for (int c = 0; c < (kind == ACTIV_PRELU ? 3 : 1); c++)
+                            CHECK(fabsf(dp16[c] - dp32[c]) <= 1e-5f * (1 + fabsf(dp32[c])),
+                                  "%s dparam[%d] %g vs fp32 %g", tu_kind_str(kind), c, (double)dp16[c], (double)dp32[c]);
+                }
+            }
+        }
+        /* threads: a large prelu backward with da (reduction slots) and a tanh forward */
+        size_t big = 3 * 100000;
+        uint16_t *bx = malloc(big * 2), *bg = malloc(big * 2), *b1 = malloc(big * 2), *b2 = malloc(big * 2);
+        for (size_t i = 0; i < big; i++)
+            bx[i] = activ_half_from_f32(ACTIV_BF16, tu_rng_range(&r, -5, 5)), bg[i] = activ_half_from_f32(ACTIV_BF16, tu_rng_range(&r, -1, 1));
+        activ_params pp = activ_default_params(ACTIV_PRELU);
+        pp.slopes = slopes, pp.channels = 3, pp.inner = 1;
+        float d1[3], d2[3];
+        activ_set_num_threads(1);
+        activ_backward16(ACTIV_BF16, ACTIV_PRELU, &pp, bx, bg, b1, big, d1);
+        for (int c = 2; c <= 5; c += 3) {
+            activ_set_num_threads(c);
+            activ_backward16(ACTIV_BF16, ACTIV_PRELU, &pp, bx, bg, b2, big, d2);
+            CHECK(memcmp(b1, b2, big * 2) == 0 && memcmp(d1, d2, sizeof d1) == 0, "prelu bwd16: %d threads differ", c);
+        }
+        activ_set_num_threads(1);
+        activ_forward16(ACTIV_F16, ACTIV_TANH, NULL, bx, b1, big);
+        activ_set_num_threads(5);
+        activ_forward16(ACTIV_F16, ACTIV_TANH, NULL, bx, b2, big);
+        CHECK(memcmp(b1, b2, big * 2) == 0, "tanh fwd16: 5 threads differ from 1");
+        activ_set_num_threads(0);
+        /* in place */
+        memcpy(o16b, x16, N * 2);
+        activ_forward16(ACTIV_F16, ACTIV_SIGMOID, NULL, x16, o16, N);
+        CHECK_STATUS(activ_forward16(ACTIV_F16, ACTIV_SIGMOID, NULL, o16b, o16b, N), ACTIV_OK, "in place");
+        CHECK(memcmp(o16, o16b, N * 2) == 0, "in place gives the same bits");
+        /* errors */
+        CHECK_STATUS(activ_forward16(ACTIV_F16, ACTIV_RELU, NULL, NULL, o16, 4), ACTIV_ERR_NULL, "x NULL");
+        CHECK_STATUS(activ_forward16(ACTIV_F16, (activ_kind)99, NULL, x16, o16, 4), ACTIV_ERR_KIND, "kind");
+        CHECK_STATUS(activ_forward16((activ_half)5, ACTIV_RELU, NULL, x16, o16, 4), ACTIV_ERR_PARAM, "dtype");
+        CHECK_STATUS(activ_forward16(ACTIV_F16, ACTIV_RELU, NULL, x16, x16 + 1, 4), ACTIV_ERR_OVERLAP, "overlap");
+        CHECK_STATUS(activ_backward_from_output16(ACTIV_BF16, ACTIV_SWISH, NULL, x16, dy16, o16, 4),
+                     ACTIV_ERR_UNSUPPORTED, "from-output swish");
+        activ_params bad = activ_default_params(ACTIV_ELU);
+        bad.alpha = NAN;
+        CHECK_STATUS(activ_forward16(ACTIV_BF16, ACTIV_ELU, &bad, x16, o16, 4), ACTIV_ERR_PARAM, "NaN alpha");
+        float db = 5;
+        CHECK_STATUS(activ_backward16(ACTIV_BF16, ACTIV_SWISH, NULL, x16, dy16, o16, 0, &db), ACTIV_OK, "n = 0");
+        CHECK(db == 0, "n = 0 zeroes db");
+        free(x16), free(dy16), free(o16), free(o16b), free(x), free(dy), free(o);
+        free(bx), free(bg), free(b1), free(b2);
+    }
+    free(pat), free(back), free(f), free(g);
+    return tu_finish("test_half");
+}

@@ -1,0 +1,259 @@
+/* test_softmax.c - softmax and log_softmax (src/softmax.c) against a higher-precision oracle
+ * written here (long double exp/log1p, exact fixed-point sums): forward within 1 ULP, backward from
+ * the output within 2 ULP, on several shapes and every axis (negative ones too); the IEEE
+ * special rows; argument errors; bitwise the same for 1, 2 and 5 threads. Prints the
+ * largest ULP errors it saw. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+typedef __float128 q128;
+
+static double ulp_max[4];
+static const char *op_name[4] = {"softmax fwd", "log_softmax fwd", "softmax bwd", "log_softmax bwd"};
+
+/* An exact fixed-point accumulator (Kulisch style) for sums of doubles in [2^-350, 2^300):
+ * limb i holds 32 bits of weight 2^(32i - 384), in an int64 so that carries can wait.
+ * Independent of the library's expansion arithmetic. */
+#define KL 26
+typedef struct { long long l[KL]; } kacc;
+static void k_add(kacc *a, double v)
+{
+    if (v == 0) return;
+    int E;
+    double f = frexp(fabs(v), &E);
+    unsigned long long m = (unsigned long long)ldexp(f, 53);
+    int off = E - 53 + 384, li = off / 32, sh = off % 32;
+    unsigned __int128 w = (unsigned __int128)m << sh;
+    long long sg = v < 0 ? -1 : 1;
+    a->l[li] += sg * (long long)(w & 0xffffffffu);
+    a->l[li + 1] += sg * (long long)((w >> 32) & 0xffffffffu);
+    a->l[li + 2] += sg * (long long)(w >> 64);
+}
+static long double k_value(const kacc *in)
+{
+    kacc a = *in;
+    for (int i = 0; i + 1 < KL; i++) {
+        long long c = a.l[i] >> 32;
+        a.l[i] -= c * 4294967296LL, a.l[i + 1] += c;
+    }
+    long double sg = 1;
+    if (a.l[KL - 1] < 0) {
+        sg = -1;
+        for (int i = 0; i < KL; i++) a.l[i] = -a.l[i];
+        for (int i = 0; i + 1 < KL; i++) {
+            long long c = a.l[i] >> 32;
+            a.l[i] -= c * 4294967296LL, a.l[i + 1] += c;
+        }
+    }
+    long double r = 0;
+    for (int i = KL - 1; i >= 0; i--) r += ldexpl((long double)a.l[i], 32 * i - 384);
+    return sg * r;
+}
+
+/* the oracle for one row of len elements at stride st */
+static void oracle_row(int op, const float *x, const float *dy, double *out, size_t len, size_t st)
+{
+    if (op < 2) {
+        long double m = x[0];
+        size_t am = 0;
+        for (size_t k = 1; k < len; k++)
+            if (x[k * st] > m) m = x[k * st], am = k;
+        /* T: every term but one maximum's (1), so that log1p keeps log S for S near 1 */
+        long double T = 0;
+        for (size_t k = 0; k < len; k++)
+            if (k != am) T += expl((long double)x[k * st] - m);
+        for (size_t k = 0; k < len; k++) {
+            long double d = (long double)x[k * st] - m;
+            out[k] = op == 0 ? (double)(expl(d) / (1.0L + T)) : (double)(d - log1pl(T));
+        }
+    } else if (op == 2) {
+        kacc s;
+        memset(&s, 0, sizeof s);
+        for (size_t k = 0; k < len; k++) k_add(&s, -(double)dy[k * st] * (double)x[k * st]);
+        for (size_t k = 0; k < len; k++) {
+            kacc r = s;
+            k_add(&r, dy[k * st]);
+            out[k] = (double)((long double)x[k * st] * k_value(&r));
+        }
+    } else {
+        kacc t;
+        memset(&t, 0, sizeof t);
+        for (size_t k = 0; k < len; k++) k_add(&t, dy[k * st]);
+        q128 tq = (q128)k_value(&t);
+        for (size_t k = 0; k < len; k++)
+            out[k] = (double)((q128)dy[k * st] - (q128)expl((long double)x[k * st]) * tq);
+    }
+}
+
+static activ_status call(int op, const float *in, const float *dy, float *out, const size_t *shape,
+                         int ndim, int axis)
+{
+    switch (op) {
+    case 0: return activ_softmax_forward(in, out, shape, ndim, axis);
+    case 1: return activ_log_softmax_forward(in, out, shape, ndim, axis);
+    case 2: return activ_softmax_backward(in, dy, out, shape, ndim, axis);
+    default: return activ_log_softmax_backward(in, dy, out, shape, ndim, axis);
+    }
+}
+
+/* runs op on x (and dy) of the shape along axis and checks every element against the oracle */
+static void check_op(int op, const float *x, const float *dy, const size_t *shape, int ndim,
+                     int axis, const char *what)
+{
+    size_t n = 1;
+    for (int d = 0; d < ndim; d++) n *= shape[d];
+    int ax = axis < 0 ? axis + ndim : axis;
+    size_t outer = 1, inner = 1, len = shape[ax];
+    for (int d = 0; d < ax; d++) outer *= shape[d];
+    for (int d = ax + 1; d < ndim; d++) inner *= shape[d];
+    float *y = tu_alloc(n);
+    double *ref = malloc(len * sizeof *ref);
+    activ_status s = call(op, x, dy, y, shape, ndim, axis);
+    CHECK_STATUS(s, ACTIV_OK, "%s %s axis %d: status %d", op_name[op], what, axis, s);
+    double bound = op < 2 ? 1 : 2;
+    for (size_t o = 0; o < outer; o++)
+        for (size_t i = 0; i < inner; i++) {
+            size_t base = o * len * inner + i;
+            oracle_row(op, x + base, dy ? dy + base : NULL, ref, len, inner);
+            for (size_t k = 0; k < len; k++) {
+                float got = y[base + k * inner];
+                double e = activ_ulp_error(got, ref[k]);
+                if (e > ulp_max[op]) ulp_max[op] = e;
+                CHECK_ULP(got, ref[k], bound, "%s %s axis %d row (%zu,%zu) k %zu", op_name[op], what,
+                          axis, o, i, k);
+            }
+        }
+    free(y);
+    free(ref);
+}
+
+/* forward, then both backward forms from the computed outputs */
+static void check_all(const float *x, const float *dy, const size_t *shape, int ndim, int axis,
+                      const char *what)
+{
+    size_t n = 1;
+    for (int d = 0; d < ndim; d++) n *= shape[d];
+    check_op(0, x, NULL, shape, ndim, axis, what);
+    check_op(1, x, NULL, shape, ndim, axis, what);
+    float *y = tu_alloc(n), *ly = tu_alloc(n);
+    activ_softmax_forward(x, y, shape, ndim, axis);
+    activ_log_softmax_forward(x, ly, shape, ndim, axis);
+    check_op(2, y, dy, shape, ndim, axis, what);
+    check_op(3, ly, dy, shape, ndim, axis, what);
+    free(y);
+    free(ly);
+}
+
+static void specials(void)
+{
+    const float inf = INFINITY, nan = NAN;
+    size_t sh[1] = {3};
+    float y[3];
+    float r1[3] = {1, nan, 2};
+    activ_softmax_forward(r1, y, sh, 1, 0);
+    CHECK(isnan(y[0]) && isnan(y[1]) && isnan(y[2]), "NaN row -> NaN row");
+    float r2[3] = {inf, 1, 2};
+    activ_softmax_forward(r2, y, sh, 1, 0);
+    CHECK(isnan(y[0]) && isnan(y[1]) && isnan(y[2]), "+inf row -> NaN row (PyTorch)");
+    float r3[3] = {-inf, 0, 0};
+    activ_softmax_forward(r3, y, sh, 1, 0);
+    CHECK(y[0] == 0 && !signbit(y[0]) && y[1] == 0.5f && y[2] == 0.5f, "-inf -> +0, ties 0.5");
+    activ_log_softmax_forward(r3, y, sh, 1, 0);
+    CHECK(y[0] == -inf && y[1] == (float)-log(2.0), "log_softmax -inf -> -inf");
+    float r4[3] = {-inf, -inf, -inf};
+    activ_softmax_forward(r4, y, sh, 1, 0);
+    CHECK(isnan(y[0]) && isnan(y[2]), "all -inf -> NaN (PyTorch)");
+    /* log_softmax of the max when the rest is tiny: log1p keeps it (log(1 + T) would be 0) */
+    float r5[3] = {0, -40, -41};
+    activ_log_softmax_forward(r5, y, sh, 1, 0);
+    double want = -log1p(exp(-40.0) + exp(-41.0));
+    CHECK_ULP(y[0], want, 1, "log_softmax max element with T = e^-40");
+    CHECK(y[0] != 0, "log_softmax max element is not rounded to 0");
+    /* FLT_MAX spread: no overflow */
+    float r6[3] = {3e38f, -3e38f, 3e38f};
+    activ_softmax_forward(r6, y, sh, 1, 0);
+    CHECK(y[0] == 0.5f && y[1] == 0 && y[2] == 0.5f, "huge spread stays finite");
+}
+
+static void errors(void)
+{
+    float x[6] = {0}, y[6];
+    size_t sh[2] = {2, 3};
+    CHECK_STATUS(activ_softmax_forward(NULL, y, sh, 2, 1), ACTIV_ERR_NULL, "x NULL");
+    CHECK_STATUS(activ_softmax_forward(x, y, NULL, 2, 1), ACTIV_ERR_NULL, "shape NULL");
+    CHECK_STATUS(activ_softmax_forward(x, y, sh, 2, 2), ACTIV_ERR_SHAPE, "axis 2 of 2-d");
+    CHECK_STATUS(activ_softmax_forward(x, y, sh, 2, -3), ACTIV_ERR_SHAPE, "axis -3 of 2-d");
+    CHECK_STATUS(activ_softmax_forward(x, y, sh, 0, 0), ACTIV_ERR_SHAPE, "ndim 0");
+    CHECK_STATUS(activ_softmax_forward(x, x + 1, sh, 2, 1), ACTIV_ERR_OVERLAP, "partial overlap");
+    CHECK_STATUS(activ_softmax_forward(x, x, sh, 2, -1), ACTIV_OK, "in place");
+    CHECK_STATUS(activ_softmax_backward(x, NULL, y, sh, 2, 1), ACTIV_ERR_NULL, "dy NULL");
+    size_t z[2] = {0, 3};
+    CHECK_STATUS(activ_log_softmax_forward(NULL, NULL, z, 2, 1), ACTIV_OK, "empty tensor");
+    size_t big[2] = {(size_t)1 << 62, 4};
+    CHECK_STATUS(activ_softmax_forward(x, y, big, 2, 1), ACTIV_ERR_SIZE, "size overflow");
+}
+
+static void threads(void)
+{
+    size_t sh[3] = {8, 3000, 5}, n = 8 * 3000 * 5;
+    tu_rng r;
+    tu_rng_seed(&r, 99);
+    float *x = tu_alloc(n), *dy = tu_alloc(n), *a = tu_alloc(n), *b = tu_alloc(n);
+    for (size_t i = 0; i < n; i++) x[i] = tu_rng_range(&r, -30, 30), dy[i] = tu_rng_range(&r, -1, 1);
+    for (int op = 0; op < 4; op++)
+        for (int axis = -3; axis < 3; axis++) {
+            activ_set_num_threads(1);
+            call(op, x, dy, a, sh, 3, axis);
+            const int counts[2] = {2, 5};
+            for (int c = 0; c < 2; c++) {
+                activ_set_num_threads(counts[c]);
+                call(op, x, dy, b, sh, 3, axis);
+                CHECK(memcmp(a, b, n * sizeof *a) == 0, "%s axis %d: %d threads differ from 1",
+                      op_name[op], axis, counts[c]);
+            }
+        }
+    activ_set_num_threads(0);
+    free(x), free(dy), free(a), free(b);
+}
+
+int main(void)
+{
+    tu_rng r;
+    tu_rng_seed(&r, 2024);
+    struct { size_t shape[3]; int ndim; float lo, hi; } cases[] = {
+        {{7}, 1, -5, 5},          {{3, 5}, 2, -20, 20},      {{2, 300, 3}, 3, -50, 50},
+        {{4, 1000}, 2, -1e4f, 1e4f}, {{16, 33}, 2, -100, 1}, {{1, 70000}, 2, -10, 10},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t n = 1;
+        for (int d = 0; d < cases[c].ndim; d++) n *= cases[c].shape[d];
+        float *x = tu_alloc(n), *dy = tu_alloc(n);
+        for (size_t i = 0; i < n; i++) {
+            x[i] = tu_rng_range(&r, cases[c].lo, cases[c].hi);
+            dy[i] = tu_rng_range(&r, -2, 2);
+            if (i % 17 == 3) x[i] = x[i - 1]; /* ties, including ties at the max */
+        }
+        char what[64];
+        snprintf(what, sizeof what, "case %zu", c);
+        for (int axis = -cases[c].ndim; axis < cases[c].ndim; axis++)
+            check_all(x, dy, cases[c].shape, cases[c].ndim, axis, what);
+        free(x), free(dy);
+    }
+    /* backward with heavy cancellation: dy constant, so dy_k - sum dy*y = c (1 - sum y) */
+    {
+        size_t sh[1] = {1000};
+        float *y = tu_alloc(1000), *dy = tu_alloc(1000);
+        for (int i = 0; i < 1000; i++) y[i] = tu_rng_range(&r, 1e-3f, 2e-3f), dy[i] = 0.75f;
+        check_op(2, y, dy, sh, 1, 0, "cancelling dy");
+        free(y), free(dy);
+    }
+    specials();
+    errors();
+    threads();
+    for (int op = 0; op < 4; op++) printf("test_softmax: %-16s max %.3f ULP\n", op_name[op], ulp_max[op]);
+    return tu_finish("test_softmax");
+}

@@ -1,0 +1,11 @@
+/* evalx.h - softmax, gated units and 16-bit data for 'activ eval' / 'activ grad'
+ * (cmd_evalx.c). */
+#ifndef ACTIV_EVALX_H
+#define ACTIV_EVALX_H
+
+/* Handles the command when FUNC is softmax, log_softmax, swiglu, geglu or reglu, or when
+ * the data is 16-bit (a '<f2' input, or --dtype f16|bf16). Returns the exit code, or -1 to
+ * let the ordinary fp32 element-wise path run. */
+int evalx(int argc, char **argv, int grad);
+
+#endif
