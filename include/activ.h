@@ -52,9 +52,11 @@
  *
  * Arguments
  *   n = 0 is a valid empty tensor: the call does nothing and returns ACTIV_OK (pointers may
- *   then be NULL; a requested da is zeroed, db is set to 0).
+ *   then be NULL; a requested da is zeroed, db is set to 0). The kind and the parameters
+ *   are still checked, and a failing call (any n) writes nothing.
  *   y may be exactly x (in place) and dx may be exactly dy or x. Partial overlap of an output
- *   with an input is ACTIV_ERR_OVERLAP. Pointers need only float alignment.
+ *   with an input is ACTIV_ERR_OVERLAP, as is any overlap of an output with the prelu
+ *   slopes or of da / db with anything. Pointers need only float alignment.
  *   Parameters (a, b, prelu slopes) must be finite (ACTIV_ERR_PARAM otherwise).
  * ---------------------------------------------------------------------------------------
  */

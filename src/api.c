@@ -1,8 +1,7 @@
 /* api.c - the public entry points of include/activ.h: argument checks, chunking, threads.
  *
  * Checks, in this order (the first failure is returned):
- *   n == 0                    ACTIV_OK, nothing read (a requested da is zeroed, db = 0)
- *   a NULL array              ACTIV_ERR_NULL
+ *   a NULL array (n > 0)      ACTIV_ERR_NULL
  *   n * 4 > PTRDIFF_MAX       ACTIV_ERR_SIZE
  *   kind out of range         ACTIV_ERR_KIND
  *   from-output prelu/swish   ACTIV_ERR_UNSUPPORTED
@@ -10,8 +9,12 @@
  *          n % (channels*inner) -> SHAPE, slopes NULL -> NULL, a non-finite slope -> PARAM
  *   non-finite alpha (leaky, elu) or beta (swish), from-output leaky a <= 0 or elu a < 0
  *                             ACTIV_ERR_PARAM
- *   an output partially overlapping an input (the same start is allowed), or da/db
- *   overlapping anything      ACTIV_ERR_OVERLAP
+ *   an output partially overlapping an input (the same start is allowed), da/db
+ *   overlapping anything, or prelu slopes overlapping an output
+ *                             ACTIV_ERR_OVERLAP
+ *   n == 0                    ACTIV_OK, nothing read but the parameters (a requested da is
+ *                             zeroed, db = 0): every check above runs first, for n = 0 too,
+ *                             so nothing is written for a call that fails
  * p == NULL in the generic calls means activ_default_params(kind).
  *
  * Chunks: an input of n floats is cut into ceil(n / L) chunks of L floats, where L depends
@@ -116,7 +119,7 @@ activ_params activ_default_params(activ_kind kind)
 static int activ_overlap(const void *a, size_t na, const void *b, size_t nb)
 {
     uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
-    return x < y + nb && y < x + na;
+    return na && nb && x < y + nb && y < x + na;
 }
 
 /* an output may be exactly an input (in place), not partly */
@@ -132,6 +135,8 @@ static activ_status activ_check_params(activ_kind kind, int dir, const activ_par
     if (kind == ACTIV_PRELU) {
         if (p->channels == 0 || p->inner == 0) return ACTIV_ERR_SHAPE;
         if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
+        /* slopes[channels] and da[channels] must fit the address space like x does */
+        if (p->channels > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
         if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
         if (!p->slopes) return ACTIV_ERR_NULL;
         /* branch-free (vectorizable): any exponent field all ones = inf or NaN */
@@ -222,6 +227,7 @@ static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, c
     double *heap = NULL;
     if (reduce) {
         size_t total = nchunks * j.slot_len;
+        if (total > SIZE_MAX / sizeof(double)) return ACTIV_ERR_NOMEM;
         if (total <= ACTIV_MAX_CHUNKS) {
             j.slots = stackslots;
         } else {
@@ -255,15 +261,9 @@ static activ_status activ_call(activ_kind kind, int dir, const activ_params *pin
         def = activ_default_params((unsigned)kind < ACTIV_KIND_COUNT ? kind : ACTIV_RELU);
         p = &def;
     }
-    if (n == 0) {
-        if (dparam && dir == ACTIV_DIR_BWD) {
-            if (kind == ACTIV_SWISH) dparam[0] = 0.0f;
-            else if (kind == ACTIV_PRELU)
-                for (size_t c = 0; c < p->channels; c++) dparam[c] = 0.0f;
-        }
-        return ACTIV_OK;
-    }
-    if (!x || !out || (dir != ACTIV_DIR_FWD && !dy)) return ACTIV_ERR_NULL;
+    /* n == 0: the arrays may be NULL, but everything else is checked before da/db are
+     * written (below), so a failing call writes nothing */
+    if (n && (!x || !out || (dir != ACTIV_DIR_FWD && !dy))) return ACTIV_ERR_NULL;
     if (n > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
     if ((unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
     if (dir == ACTIV_DIR_BWDY && (kind == ACTIV_PRELU || kind == ACTIV_SWISH))
@@ -280,6 +280,16 @@ static activ_status activ_call(activ_kind kind, int dir, const activ_params *pin
             activ_overlap(dparam, nd, out, nb))
             return ACTIV_ERR_OVERLAP;
         if (kind == ACTIV_PRELU && activ_overlap(dparam, nd, p->slopes, nd)) return ACTIV_ERR_OVERLAP;
+    }
+    /* the slopes are an input too: an output may not overlap them at all */
+    if (kind == ACTIV_PRELU &&
+        activ_overlap(out, n * sizeof(float), p->slopes, p->channels * sizeof(float)))
+        return ACTIV_ERR_OVERLAP;
+    if (n == 0) {
+        if (dparam && kind == ACTIV_SWISH) dparam[0] = 0.0f;
+        else if (dparam)
+            for (size_t c = 0; c < p->channels; c++) dparam[c] = 0.0f;
+        return ACTIV_OK;
     }
     /* The serial case (one chunk: n at most the smallest chunk, see activ_run) goes straight
      * to the kernel: no job, no chunk arithmetic, no pool. Same kernel, same arguments, same

@@ -6,12 +6,17 @@
  */
 #include "io.h"
 
+/* Floats read at a time from a stream whose size is unknown (the buffer then doubles as
+ * data arrives, never beyond what the shape declares). */
+#define ACTIV_NPY_GROW ((size_t)1 << 18)
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static activ_status fail(char *err, size_t errlen, activ_status s, const char *fmt, ...)
 {
@@ -24,27 +29,170 @@ static activ_status fail(char *err, size_t errlen, activ_status s, const char *f
     return s;
 }
 
-/* Finds 'key': in the header dict and returns a pointer just past the colon. */
-static const char *find_key(const char *h, const char *key)
+/* ---- the header dict ------------------------------------------------------------------
+ * A Python literal, parsed (not searched): '{', exactly the keys 'descr', 'fortran_order' and
+ * 'shape' once each in any order, ', ' between items, an optional trailing ',', '}', then
+ * only spaces up to the final '\n'. Keys and descr are '...' or "..." strings without
+ * escapes; fortran_order is True or False; shape is a tuple of decimal integers written as
+ * Python writes them (no sign, no leading zeros, "(3,)" for one dimension). */
+
+typedef struct {
+    const char *p, *end;
+} hscan;
+
+static void hs_ws(hscan *h)
 {
-    char pat[32];
-    const char *q = "'\"";
-    for (int i = 0; i < 2; i++) {
-        snprintf(pat, sizeof pat, "%c%s%c", q[i], key, q[i]);
-        const char *p = strstr(h, pat);
-        if (p) {
-            p += strlen(pat);
-            while (isspace((unsigned char)*p))
-                p++;
-            if (*p != ':')
-                return NULL;
-            p++;
-            while (isspace((unsigned char)*p))
-                p++;
-            return p;
-        }
+    while (h->p < h->end && (*h->p == ' ' || *h->p == '\t'))
+        h->p++;
+}
+
+static int hs_char(hscan *h, char c)
+{
+    hs_ws(h);
+    if (h->p < h->end && *h->p == c) {
+        h->p++;
+        return 1;
     }
-    return NULL;
+    return 0;
+}
+
+/* A quoted string into out[cap]; 0 on success. */
+static int hs_string(hscan *h, char *out, size_t cap)
+{
+    hs_ws(h);
+    if (h->p >= h->end || (*h->p != '\'' && *h->p != '"'))
+        return -1;
+    char q = *h->p++;
+    size_t k = 0;
+    while (h->p < h->end && *h->p != q) {
+        unsigned char c = (unsigned char)*h->p++;
+        if (c == '\\' || c < 0x20 || c >= 0x7f || k + 1 >= cap)
+            return -1;
+        out[k++] = (char)c;
+    }
+    if (h->p >= h->end)
+        return -1;
+    h->p++;
+    out[k] = 0;
+    return 0;
+}
+
+static int hs_word(hscan *h, const char *w)
+{
+    hs_ws(h);
+    size_t n = strlen(w);
+    if ((size_t)(h->end - h->p) < n || memcmp(h->p, w, n) != 0)
+        return 0;
+    const char *after = h->p + n;
+    if (after < h->end && (isalnum((unsigned char)*after) || *after == '_'))
+        return 0;
+    h->p = after;
+    return 1;
+}
+
+/* Parses the dict; on failure writes why into why[whylen] and returns -1. */
+static int parse_header(const char *hdr, size_t hlen, char *descr, size_t dcap, int *fortran,
+                        size_t *shape, int *ndim, char *why, size_t whylen)
+{
+    hscan h = {hdr, hdr + hlen};
+    int have_descr = 0, have_fortran = 0, have_shape = 0;
+    if (!hs_char(&h, '{')) {
+        snprintf(why, whylen, "the header is not a dict literal");
+        return -1;
+    }
+    for (;;) {
+        if (hs_char(&h, '}'))
+            break;
+        char key[32];
+        if (hs_string(&h, key, sizeof key) || !hs_char(&h, ':')) {
+            snprintf(why, whylen, "malformed header dict (expected 'key': value)");
+            return -1;
+        }
+        if (!strcmp(key, "descr")) {
+            if (have_descr++ || hs_string(&h, descr, dcap)) {
+                snprintf(why, whylen, "%s 'descr'", have_descr > 1 ? "repeated key" : "malformed");
+                return -1;
+            }
+        } else if (!strcmp(key, "fortran_order")) {
+            if (have_fortran++) {
+                snprintf(why, whylen, "repeated key 'fortran_order'");
+                return -1;
+            }
+            if (hs_word(&h, "True"))
+                *fortran = 1;
+            else if (hs_word(&h, "False"))
+                *fortran = 0;
+            else {
+                snprintf(why, whylen, "'fortran_order' must be True or False");
+                return -1;
+            }
+        } else if (!strcmp(key, "shape")) {
+            if (have_shape++) {
+                snprintf(why, whylen, "repeated key 'shape'");
+                return -1;
+            }
+            if (!hs_char(&h, '(')) {
+                snprintf(why, whylen, "'shape' must be a tuple");
+                return -1;
+            }
+            int nd = 0, comma = 0;
+            for (;;) {
+                if (hs_char(&h, ')'))
+                    break;
+                if (nd && !comma) {
+                    snprintf(why, whylen, "malformed 'shape' tuple");
+                    return -1;
+                }
+                hs_ws(&h);
+                const char *q = h.p;
+                size_t d = 0;
+                while (h.p < h.end && *h.p >= '0' && *h.p <= '9') {
+                    if (d > (SIZE_MAX - 9) / 10) {
+                        snprintf(why, whylen, "a 'shape' dimension is too large");
+                        return -1;
+                    }
+                    d = d * 10 + (size_t)(*h.p++ - '0');
+                }
+                if (h.p == q || (*q == '0' && h.p - q > 1)) {
+                    snprintf(why, whylen, "'shape' must hold non-negative decimal integers");
+                    return -1;
+                }
+                if (nd >= ACTIV_NPY_MAXDIM) {
+                    snprintf(why, whylen, "'shape' has more than %d dimensions", ACTIV_NPY_MAXDIM);
+                    return -1;
+                }
+                shape[nd++] = d;
+                comma = hs_char(&h, ',');
+            }
+            if (nd == 1 && !comma) { /* "(3)" is the integer 3 in Python, not a tuple */
+                snprintf(why, whylen, "'shape' (n) is not a tuple; a 1-d shape is written (n,)");
+                return -1;
+            }
+            *ndim = nd;
+        } else {
+            snprintf(why, whylen, "unexpected key '%s' (a .npy header has exactly 'descr', "
+                                  "'fortran_order' and 'shape')", key);
+            return -1;
+        }
+        if (hs_char(&h, ','))
+            continue;
+        if (hs_char(&h, '}'))
+            break;
+        snprintf(why, whylen, "malformed header dict (expected ',' or '}')");
+        return -1;
+    }
+    if (!have_descr || !have_fortran || !have_shape) {
+        snprintf(why, whylen, "the header lacks '%s'",
+                 !have_descr ? "descr" : !have_fortran ? "fortran_order" : "shape");
+        return -1;
+    }
+    while (h.p < h.end && *h.p == ' ')
+        h.p++;
+    if (h.p + 1 != h.end || *h.p != '\n') {
+        snprintf(why, whylen, "the header has bytes after the dict (only spaces and a final newline may follow)");
+        return -1;
+    }
+    return 0;
 }
 
 activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t errlen)
@@ -52,14 +200,32 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
     memset(out, 0, sizeof *out);
     if (err && errlen)
         err[0] = 0;
+    if (!path)
+        return fail(err, errlen, ACTIV_ERR_NULL, "no file name");
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return fail(err, errlen, ACTIV_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
     activ_status st = ACTIV_ERR_FORMAT;
     char *hdr = NULL;
     float *data = NULL;
+    /* A regular file's size bounds what its header may claim: checked before allocating.
+     * Anything else (a pipe) is read as it arrives, the buffer growing with the data. */
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0) {
+        st = fail(err, errlen, ACTIV_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+        goto out;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        st = fail(err, errlen, ACTIV_ERR_IO, "cannot read '%s': %s", path, strerror(EISDIR));
+        goto out;
+    }
+    int regular = S_ISREG(sb.st_mode);
     unsigned char pre[12];
     size_t got = fread(pre, 1, 10, fp);
+    if (ferror(fp)) {
+        st = fail(err, errlen, ACTIV_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+        goto out;
+    }
     if (got < 10 || memcmp(pre, "\x93NUMPY", 6) != 0) {
         fail(err, errlen, st, "'%s' is not a .npy file (%s)", path,
              got < 10 ? "shorter than the .npy preamble" : "bad magic");
@@ -81,6 +247,11 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
         fail(err, errlen, st, "'%s' has unsupported .npy version %u", path, major);
         goto out;
     }
+    if (regular && hlen > (uint64_t)sb.st_size - pos) {
+        fail(err, errlen, st, "'%s' is truncated: the .npy header claims %zu bytes, the file has %zu after the preamble",
+             path, hlen, (size_t)((uint64_t)sb.st_size - pos));
+        goto out;
+    }
     if (hlen > (1u << 20)) {
         fail(err, errlen, st, "'%s' has an implausible .npy header length %zu", path, hlen);
         goto out;
@@ -97,67 +268,28 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
     hdr[hlen] = 0;
     pos += hlen;
 
-    const char *p = find_key(hdr, "descr");
-    if (!p || (*p != '\'' && *p != '"')) {
-        fail(err, errlen, st, "'%s': .npy header has no 'descr'", path);
+    char descr[32], why[160];
+    int fortran = 0, ndim = 0;
+    if (parse_header(hdr, hlen, descr, sizeof descr, &fortran, out->shape, &ndim, why, sizeof why)) {
+        fail(err, errlen, st, "'%s': bad .npy header: %s", path, why);
         goto out;
     }
-    char descr[32];
-    size_t dl = 0;
-    char quote = *p++;
-    while (*p && *p != quote && dl + 1 < sizeof descr)
-        descr[dl++] = *p++;
-    descr[dl] = 0;
     if (strcmp(descr, "<f4") != 0) {
         fail(err, errlen, st, "'%s' holds dtype '%s'; activ needs float32 ('<f4', little-endian)", path, descr);
         goto out;
     }
-    p = find_key(hdr, "fortran_order");
-    if (!p || (strncmp(p, "False", 5) != 0 && strncmp(p, "True", 4) != 0)) {
-        fail(err, errlen, st, "'%s': .npy header has no valid 'fortran_order'", path);
-        goto out;
-    }
-    int fortran = strncmp(p, "True", 4) == 0;
-    p = find_key(hdr, "shape");
-    if (!p || *p != '(') {
-        fail(err, errlen, st, "'%s': .npy header has no valid 'shape'", path);
-        goto out;
-    }
-    p++;
     size_t n = 1;
-    int ndim = 0;
-    for (;;) {
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == ')')
-            break;
-        if (!isdigit((unsigned char)*p)) {
-            fail(err, errlen, st, "'%s': malformed 'shape' in the .npy header", path);
-            goto out;
-        }
-        errno = 0;
-        char *end;
-        unsigned long long d = strtoull(p, &end, 10);
-        if (errno || ndim >= ACTIV_NPY_MAXDIM || d > SIZE_MAX) {
-            fail(err, errlen, st, "'%s': shape has too many or too large dimensions", path);
-            goto out;
-        }
-        out->shape[ndim++] = (size_t)d;
-        if (d && n > (SIZE_MAX / 4) / d) {
+    for (int i = 0; i < ndim; i++) {
+        size_t d = out->shape[i];
+        if (d && n > ((size_t)PTRDIFF_MAX / sizeof(float)) / d) {
             st = fail(err, errlen, ACTIV_ERR_SIZE, "'%s': shape is too large", path);
             goto out;
         }
-        n *= (size_t)d;
-        p = end;
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == ',')
-            p++;
-        else if (*p != ')') {
-            fail(err, errlen, st, "'%s': malformed 'shape' in the .npy header", path);
-            goto out;
-        }
+        n *= d;
     }
+    for (int i = 0; i < ndim; i++) /* a zero dimension: the product is 0 whatever the rest */
+        if (!out->shape[i])
+            n = 0;
     if (fortran && ndim > 1) {
         size_t nontrivial = 0;
         for (int i = 0; i < ndim; i++)
@@ -167,14 +299,40 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
             goto out;
         }
     }
-    (void)pos;
-    if (n) {
-        data = malloc(n * sizeof *data);
-        if (!data) {
-            st = fail(err, errlen, ACTIV_ERR_NOMEM, "out of memory for %zu floats", n);
+    if (regular) {
+        uint64_t have = (uint64_t)sb.st_size - pos;
+        if (have < (uint64_t)n * sizeof(float)) {
+            fail(err, errlen, st, "'%s' is truncated: shape needs %zu floats, file has %llu bytes of data",
+                 path, n, (unsigned long long)have);
             goto out;
         }
-        size_t r = fread(data, sizeof *data, n, fp);
+        if (have > (uint64_t)n * sizeof(float)) {
+            fail(err, errlen, st, "'%s' has %llu bytes after the %zu floats its shape declares", path,
+                 (unsigned long long)(have - (uint64_t)n * sizeof(float)), n);
+            goto out;
+        }
+    }
+    if (n) {
+        size_t cap = regular || n < ACTIV_NPY_GROW ? n : ACTIV_NPY_GROW, r = 0;
+        data = malloc(cap * sizeof *data);
+        for (;;) {
+            if (!data) {
+                st = fail(err, errlen, ACTIV_ERR_NOMEM, "out of memory for %zu floats reading '%s'", cap, path);
+                goto out;
+            }
+            r += fread(data + r, sizeof *data, cap - r, fp);
+            if (r < cap || cap == n)
+                break;
+            size_t nc = cap > n / 2 ? n : 2 * cap;
+            float *g = realloc(data, nc * sizeof *data);
+            if (!g)
+                free(data);
+            data = g, cap = nc;
+        }
+        if (ferror(fp)) {
+            st = fail(err, errlen, ACTIV_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+            goto out;
+        }
         if (r != n) {
             fail(err, errlen, st, "'%s' is truncated: shape needs %zu floats, file has %zu", path, n, r);
             goto out;
@@ -185,7 +343,7 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
         goto out;
     }
     if (ferror(fp)) {
-        st = fail(err, errlen, ACTIV_ERR_IO, "read error on '%s'", path);
+        st = fail(err, errlen, ACTIV_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
         goto out;
     }
     out->data = data;

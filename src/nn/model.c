@@ -1,5 +1,6 @@
 /* model.c - Sequential model: layers, one block of params, one of grads, one of activations. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +84,8 @@ activ_status activ_nn_model_build(activ_nn_model *m, uint64_t seed)
         return ACTIV_ERR_SHAPE;
     size_t total = 0;
     for (int l = 0; l < m->nlayers; l++)
-        total += layer_nparams(&m->layers[l]);
+        if (__builtin_add_overflow(total, layer_nparams(&m->layers[l]), &total))
+            return ACTIV_ERR_SIZE;
     float *p = calloc(total, sizeof(float));
     float *g = calloc(total, sizeof(float));
     if (!p || !g) {
@@ -119,13 +121,16 @@ activ_status activ_nn_model_reserve(activ_nn_model *m, int max_batch)
     if (max_batch <= m->max_batch)
         return ACTIV_OK;
     size_t B = (size_t)max_batch, total = 0, wmax = 0;
+    int ovf = 0; /* B * out products: B and out are ints, but 64 layers of them can wrap */
     for (int l = 0; l < m->nlayers; l++) {
         const activ_nn_dense *L = &m->layers[l];
-        total += B * L->out * (nn_needs_z(L->act, L->alpha) ? 2 : 1);
+        ovf |= __builtin_add_overflow(total, B * L->out * (nn_needs_z(L->act, L->alpha) ? 2 : 1), &total);
         if ((size_t)L->out > wmax)
             wmax = (size_t)L->out;
     }
-    total += 2 * B * wmax;
+    ovf |= __builtin_add_overflow(total, 2 * B * wmax, &total);
+    if (ovf || total > SIZE_MAX / sizeof(float))
+        return ACTIV_ERR_SIZE;
     float *a = malloc(total * sizeof(float));
     if (!a)
         return ACTIV_ERR_NOMEM;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/io.h"
 #include "nn_internal.h"
@@ -310,6 +311,13 @@ activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err,
     float *staged = NULL;
     st_tensor *t = NULL;
     long fsz = -1;
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) { /* a directory "opens" too */
+        nn_seterr(err, errlen, "cannot read '%s': %s", path,
+                  S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+        st = ACTIV_ERR_IO;
+        goto done;
+    }
     if (fseek(fp, 0, SEEK_END) == 0)
         fsz = ftell(fp);
     if (fsz < 0 || fseek(fp, 0, SEEK_SET) != 0) {
@@ -321,8 +329,10 @@ activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err,
         nn_seterr(err, errlen, "'%s': truncated: %ld bytes, not even the 8-byte header length", path, fsz);
         goto done;
     }
+    /* the file's real size, never a number inside it, sizes this buffer */
     buf = malloc((size_t)fsz);
     if (!buf) {
+        nn_seterr(err, errlen, "out of memory for the %ld bytes of '%s'", fsz, path);
         st = ACTIV_ERR_NOMEM;
         goto done;
     }
