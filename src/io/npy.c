@@ -29,6 +29,20 @@ static activ_status fail(char *err, size_t errlen, activ_status s, const char *f
     return s;
 }
 
+size_t activ_npy_count(const size_t *shape, int ndim)
+{
+    for (int i = 0; i < ndim; i++) /* a zero dimension: no elements, whatever the others */
+        if (!shape[i])
+            return 0;
+    size_t n = 1;
+    for (int i = 0; i < ndim; i++) {
+        if (n > ((size_t)PTRDIFF_MAX / sizeof(float)) / shape[i])
+            return SIZE_MAX;
+        n *= shape[i];
+    }
+    return n;
+}
+
 /* ---- the header dict ------------------------------------------------------------------
  * A Python literal, parsed (not searched): '{', exactly the keys 'descr', 'fortran_order' and
  * 'shape' once each in any order, ', ' between items, an optional trailing ',', '}', then
@@ -278,18 +292,11 @@ activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t 
         fail(err, errlen, st, "'%s' holds dtype '%s'; activ needs float32 ('<f4', little-endian)", path, descr);
         goto out;
     }
-    size_t n = 1;
-    for (int i = 0; i < ndim; i++) {
-        size_t d = out->shape[i];
-        if (d && n > ((size_t)PTRDIFF_MAX / sizeof(float)) / d) {
-            st = fail(err, errlen, ACTIV_ERR_SIZE, "'%s': shape is too large", path);
-            goto out;
-        }
-        n *= d;
+    size_t n = activ_npy_count(out->shape, ndim);
+    if (n == SIZE_MAX) {
+        st = fail(err, errlen, ACTIV_ERR_SIZE, "'%s': shape is too large", path);
+        goto out;
     }
-    for (int i = 0; i < ndim; i++) /* a zero dimension: the product is 0 whatever the rest */
-        if (!out->shape[i])
-            n = 0;
     if (fortran && ndim > 1) {
         size_t nontrivial = 0;
         for (int i = 0; i < ndim; i++)
@@ -360,16 +367,13 @@ out:
     return st;
 }
 
-activ_status activ_npy_write(const char *path, const float *data, const size_t *shape, int ndim)
+activ_status activ_npy_fwrite(FILE *fp, const float *data, const size_t *shape, int ndim)
 {
     if (ndim < 0 || ndim > ACTIV_NPY_MAXDIM || (ndim && !shape))
         return ACTIV_ERR_PARAM;
-    size_t n = 1;
-    for (int i = 0; i < ndim; i++) {
-        if (shape[i] && n > (SIZE_MAX / 4) / shape[i])
-            return ACTIV_ERR_SIZE;
-        n *= shape[i];
-    }
+    size_t n = activ_npy_count(shape, ndim);
+    if (n == SIZE_MAX)
+        return ACTIV_ERR_SIZE;
     if (n && !data)
         return ACTIV_ERR_NULL;
     char dict[64 + 24 * ACTIV_NPY_MAXDIM];
@@ -389,18 +393,23 @@ activ_status activ_npy_write(const char *path, const float *data, const size_t *
     size_t hlen = (size_t)len + pad + 1;
     unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 0xff),
                              (unsigned char)(hlen >> 8)};
+    int bad = fwrite(pre, 1, 10, fp) != 10 || fwrite(dict, 1, (size_t)len, fp) != (size_t)len;
+    for (size_t i = 0; i < pad && !bad; i++)
+        bad = fputc(' ', fp) == EOF;
+    bad = bad || fputc('\n', fp) == EOF;
+    bad = bad || (n && fwrite(data, sizeof *data, n, fp) != n);
+    return bad ? ACTIV_ERR_IO : ACTIV_OK;
+}
+
+activ_status activ_npy_write(const char *path, const float *data, const size_t *shape, int ndim)
+{
     activ_afile f;
     activ_status s = activ_afile_open(&f, path);
     if (s != ACTIV_OK)
         return s;
-    int bad = fwrite(pre, 1, 10, f.fp) != 10 || fwrite(dict, 1, (size_t)len, f.fp) != (size_t)len;
-    for (size_t i = 0; i < pad && !bad; i++)
-        bad = fputc(' ', f.fp) == EOF;
-    bad = bad || fputc('\n', f.fp) == EOF;
-    bad = bad || (n && fwrite(data, sizeof *data, n, f.fp) != n);
-    if (bad) {
+    if ((s = activ_npy_fwrite(f.fp, data, shape, ndim)) != ACTIV_OK) {
         activ_afile_abort(&f);
-        return ACTIV_ERR_IO;
+        return s;
     }
     return activ_afile_commit(&f);
 }
