@@ -241,9 +241,10 @@ typedef struct activ_nn_idx {
     uint8_t *data;     /* (n) unsigned bytes (type code 0x08, the only one accepted) */
 } activ_nn_idx;
 
-/* The most data bytes an IDX file may declare (4 GiB; Fashion-MNIST's training images are
- * 47 MB). The buffer grows with the data that actually arrives, never beyond the declaration,
- * and a plain file's size must equal what its header declares before anything is allocated. */
+/* The most data bytes the IDX reader holds (4 GiB; Fashion-MNIST's training images are
+ * 47 MB). A plain file's size must equal what its header declares before anything is
+ * allocated; gzip'ed data is inflated into a buffer that grows as the data arrives (never
+ * beyond the declaration or this cap), so a header alone never sizes an allocation. */
 #define ACTIV_NN_IDX_MAX_BYTES ((uint64_t)1 << 32)
 
 /* Reads a whole IDX file of unsigned bytes, plain or gzip'ed (one or more gzip members).

@@ -53,29 +53,40 @@ static activ_status idx_feed(idx_reader *r, const uint8_t *buf, size_t len)
             activ_nn_idx *o = r->out;
             o->ndim = r->hdr[3];
             uint64_t n = 1;
+            int ovf = 0;
             for (int i = 0; i < o->ndim; i++) {
                 const uint8_t *d = r->hdr + 4 + 4 * i;
                 o->dims[i] = (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 | (uint32_t)d[2] << 8 | d[3];
-                n *= o->dims[i];
-                if (n > ACTIV_NN_IDX_MAX_BYTES) {
-                    nn_seterr(r->err, r->errlen, "'%s': dimensions too large (more than %llu bytes of data)",
-                              r->path, (unsigned long long)ACTIV_NN_IDX_MAX_BYTES);
-                    return ACTIV_ERR_FORMAT;
-                }
+                ovf |= __builtin_mul_overflow(n, (uint64_t)o->dims[i], &n);
             }
-            r->n = (size_t)n;
-            if (r->fsize && r->fsize - r->hneed != n) {
-                nn_seterr(r->err, r->errlen, "'%s': %s: the header declares %llu data bytes, the file has %llu",
-                          r->path, r->fsize - r->hneed < n ? "truncated" : "trailing bytes",
-                          (unsigned long long)n, (unsigned long long)(r->fsize - r->hneed));
+            /* a plain file: its size is the truth, compared before anything is allocated */
+            if (r->fsize && (ovf || r->fsize - r->hneed != n)) {
+                nn_seterr(r->err, r->errlen, "'%s': %s: the header declares %s%llu data bytes, the file has %llu",
+                          r->path, ovf || r->fsize - r->hneed < n ? "truncated" : "trailing bytes",
+                          ovf ? "more than " : "", (unsigned long long)(ovf ? UINT64_MAX : n),
+                          (unsigned long long)(r->fsize - r->hneed));
                 return ACTIV_ERR_FORMAT;
             }
+            if (ovf || (r->fsize && n > ACTIV_NN_IDX_MAX_BYTES)) {
+                nn_seterr(r->err, r->errlen, "'%s': the header declares %s%llu data bytes, more than the %llu "
+                          "the reader holds (ACTIV_NN_IDX_MAX_BYTES)", r->path, ovf ? "more than " : "",
+                          (unsigned long long)(ovf ? UINT64_MAX : n), (unsigned long long)ACTIV_NN_IDX_MAX_BYTES);
+                return ACTIV_ERR_FORMAT;
+            }
+            /* gzip: nothing is allocated for the claim; the buffer grows as the data arrives
+             * (so a short stream ends as "truncated"), up to ACTIV_NN_IDX_MAX_BYTES */
+            r->n = (size_t)n;
         }
     }
     if (!len)
         return ACTIV_OK;
     if (len > r->n - r->got) {
         nn_seterr(r->err, r->errlen, "'%s': trailing bytes after the %zu data bytes", r->path, r->n);
+        return ACTIV_ERR_FORMAT;
+    }
+    if (r->got + len > ACTIV_NN_IDX_MAX_BYTES) {
+        nn_seterr(r->err, r->errlen, "'%s': more than %llu bytes of data (ACTIV_NN_IDX_MAX_BYTES)", r->path,
+                  (unsigned long long)ACTIV_NN_IDX_MAX_BYTES);
         return ACTIV_ERR_FORMAT;
     }
     if (r->got + len > r->cap) {
