@@ -3,6 +3,9 @@
 # Usage: scripts/install-deps.sh [--peers]   (--peers adds oneDNN, XNNPACK and PyTorch for side-by-side benchmarks)
 set -eu
 need="cmake make gcc g++ pkg-config libopenblas-dev zlib1g-dev libcairo2-dev dataset-fashion-mnist python3 python3-numpy doxygen"
+# make test-tsan: GCC's ThreadSanitizer runtime; make fuzz / fuzz-smoke: clang and its
+# libFuzzer runtime (libclang_rt.fuzzer, in libclang-rt-14-dev on Debian 12)
+need="$need libtsan2 clang libclang-rt-14-dev"
 if [ "${1:-}" = "--peers" ]; then
   need="$need libdnnl-dev libxnnpack-dev libpthreadpool-dev python3-torch"
 fi
