@@ -405,7 +405,22 @@ static void nn_layers(void)
     CHECK(activ_nn_dense_backward(L0, x4, L0->z, L0->y, dy, NULL, 0) == ACTIV_ERR_PARAM,
           "dense_backward, NaN slope, B = 0: PARAM");
     CHECK(memcmp(grads0, m.grads, np * sizeof(float)) == 0, "dense_backward with a NaN slope wrote gradients");
+    /* the model: a bad parameter in the last layer fails before the first layer writes */
+    float *beta = m.layers[1].beta, keepb = *beta;
+    *beta = INFINITY;
     L0->slopes[1] = keep;
+    for (int i = 0; i < 4 * 3; i++)
+        L0->y[i] = 42.0f;
+    memcpy(grads0, m.grads, np * sizeof(float));
+    CHECK(activ_nn_model_forward(&m, x4, 4, NULL) == ACTIV_ERR_PARAM, "model_forward, inf swish beta: PARAM");
+    untouched = 1;
+    for (int i = 0; i < 4 * 3; i++)
+        untouched &= L0->y[i] == 42.0f;
+    CHECK(untouched, "model_forward with a bad last layer wrote the first layer's output");
+    float dout2[4 * 2] = {1, 1, 1, 1, 1, 1, 1, 1};
+    CHECK(activ_nn_model_backward(&m, x4, dout2, 4) == ACTIV_ERR_PARAM, "model_backward, inf swish beta: PARAM");
+    CHECK(memcmp(grads0, m.grads, np * sizeof(float)) == 0, "model_backward with a bad layer wrote gradients");
+    *beta = keepb;
     CHECK(activ_nn_dense_forward(NULL, x4, L0->z, L0->y, 4) == ACTIV_ERR_NULL, "dense_forward(NULL)");
     CHECK(activ_nn_dense_forward(L0, x4, L0->z, L0->y, -1) == ACTIV_ERR_SHAPE, "dense_forward(B < 0)");
     CHECK(activ_nn_dense_forward(L0, x4, NULL, L0->y, 4) == ACTIV_ERR_NULL, "dense_forward(prelu z NULL)");

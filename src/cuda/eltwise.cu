@@ -325,6 +325,12 @@ bool overlaps_partially(const void *out, const void *in, size_t bytes) {
     return o < i + bytes && i < o + bytes;
 }
 
+/* [a, a+na) and [b, b+nb) share a byte (device addresses are unified, so this holds) */
+bool overlaps_any(const void *a, size_t na, const void *b, size_t nb) {
+    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+    return a && b && na && nb && x < y + nb && y < x + na;
+}
+
 activ_status check_common(activ_kind kind, const activ_params *p, activ_cuda_dtype dt, size_t n,
                           const void *in, const void *dy, void *out, Args *a) {
     if ((int)kind < 0 || kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
@@ -342,12 +348,17 @@ activ_status check_common(activ_kind kind, const activ_params *p, activ_cuda_dty
         if (dp.channels == 0 || dp.inner == 0) return ACTIV_ERR_SHAPE;
         if (dp.channels > SIZE_MAX / dp.inner) return ACTIV_ERR_SIZE;
         if (n % (dp.channels * dp.inner) != 0) return ACTIV_ERR_SHAPE;
+        /* slopes and da are channels floats: the byte count must not wrap */
+        if (dp.channels > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
     }
     if (n > 0) {
         if (!in || !out) return ACTIV_ERR_NULL;
         if ((uintptr_t)in % es || (uintptr_t)out % es || (dy && (uintptr_t)dy % es))
             return ACTIV_ERR_PARAM;
         if (overlaps_partially(out, in, n * es) || overlaps_partially(out, dy, n * es))
+            return ACTIV_ERR_OVERLAP;
+        /* the slopes are an input too: the output may not overlap them at all */
+        if (kind == ACTIV_PRELU && overlaps_any(out, n * es, dp.slopes, dp.channels * sizeof(float)))
             return ACTIV_ERR_OVERLAP;
     }
     a->in = in;
@@ -492,6 +503,12 @@ activ_status activ_cuda_backward(activ_kind kind, const activ_params *p, activ_c
     activ_status st = check_common(kind, p, dt, n, x, dy, dx, &a);
     if (st) return st;
     bool want = dparam && (kind == ACTIV_PRELU || kind == ACTIV_SWISH);
+    if (want) { /* da / db may overlap nothing: checked before anything is written */
+        size_t nd = (kind == ACTIV_PRELU ? a.channels : 1) * sizeof(float), nb = n * activ_cuda_dtype_size(dt);
+        if (overlaps_any(dparam, nd, x, nb) || overlaps_any(dparam, nd, dy, nb) || overlaps_any(dparam, nd, dx, nb) ||
+            (kind == ACTIV_PRELU && overlaps_any(dparam, nd, a.slopes, nd)))
+            return ACTIV_ERR_OVERLAP;
+    }
     if (n == 0) {
         if (!want) return ACTIV_OK;
         size_t cnt = kind == ACTIV_PRELU ? a.channels : 1;

@@ -160,12 +160,33 @@ void activ_nn_model_free(activ_nn_model *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Every layer's activation kind and parameters (a NaN slope, ...), checked before a forward or
+ * backward pass writes anything, so a failing pass leaves no layer half-updated. */
+static activ_status layers_check(const activ_nn_model *m)
+{
+    for (int l = 0; l < m->nlayers; l++) {
+        const activ_nn_dense *L = &m->layers[l];
+        if (L->act == ACTIV_NN_LINEAR)
+            continue;
+        activ_params p = nn_layer_params(L);
+        activ_status s = activ_forward((activ_kind)L->act, &p, NULL, NULL, 0);
+        if (s == ACTIV_OK && !nn_needs_z(L->act, L->alpha))
+            s = activ_backward_from_output((activ_kind)L->act, &p, NULL, NULL, NULL, 0);
+        if (s != ACTIV_OK)
+            return s;
+    }
+    return ACTIV_OK;
+}
+
 activ_status activ_nn_model_forward(activ_nn_model *m, const float *x, int B, float **out)
 {
     if (!m || !x)
         return ACTIV_ERR_NULL;
     if (!m->built || B < 0 || B > m->max_batch)
         return ACTIV_ERR_SHAPE;
+    activ_status s0 = layers_check(m);
+    if (s0 != ACTIV_OK)
+        return s0;
     const float *in = x;
     for (int l = 0; l < m->nlayers; l++) {
         activ_nn_dense *L = &m->layers[l];
@@ -185,6 +206,9 @@ activ_status activ_nn_model_backward(activ_nn_model *m, const float *x, const fl
         return ACTIV_ERR_NULL;
     if (!m->built || B < 0 || B > m->max_batch)
         return ACTIV_ERR_SHAPE;
+    activ_status s0 = layers_check(m);
+    if (s0 != ACTIV_OK)
+        return s0;
     int cur = 0;
     const activ_nn_dense *last = &m->layers[m->nlayers - 1];
     /* the training loop writes the loss gradient straight into dbuf[0]: no copy then */

@@ -213,6 +213,13 @@ check(rc == 0 and os.path.exists(path("m.safetensors")) and os.path.exists(path(
       f"train --save --report writes both (rc {rc}: {err.strip()})")
 check(not leftovers(), f"no temp files left: {leftovers()}")
 
+# the same class elsewhere: bench --json and experiment --json are checked before the work
+for cmd in (["bench", "--json", path("nodir/b.json")],
+            ["experiment", "dying", "--data", d, "--json", path("nodir/e.json")]):
+    rc, out, err = run(*cmd)
+    check(rc == 1 and "nodir/" in err and "No such file or directory" in err and not out.strip(),
+          f"{cmd[0]} with an unwritable --json fails first, naming it: rc {rc}, '{err.strip()}'")
+
 # ---- 5. plot ranges beyond fp32 --------------------------------------------------------
 for rng_ in ("-1e308:1e308", "-1e39:1", "0:3.5e38", "1:1.00000001"):
     rc, _, err = run("plot", "relu", "--range", rng_, "-o", path("p.svg"))
