@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh BUILD SECONDS [smoke|long] - runs each libFuzzer target of tests/fuzz for SECONDS
-# (FUZZ_RUNS=N instead stops each after N executions), one after the other, on a corpus
+# (FUZZ_RUNS=N instead stops each after N executions; FUZZ_TARGETS="npy idx" picks targets),
+# one after the other, on a corpus
 # seeded by make_corpus.py, with its dictionary, -malloc_limit_mb=64 (no input may make the
 # readers allocate more) and a fixed seed. smoke starts from the seeds alone each time (CI);
 # long keeps growing BUILD/corpus/<target>. Exits non-zero on any crash, leak, OOM or timeout.
@@ -12,7 +13,7 @@ rm -rf "$seeds"
 /usr/bin/python3 "$src/make_corpus.py" "$seeds" >/dev/null
 mkdir -p "$build/artifacts"
 status=0
-for t in npy idx safetensors; do
+for t in ${FUZZ_TARGETS:-npy idx safetensors}; do
     corpus="$build/corpus/$t"
     [ "$mode" = smoke ] && rm -rf "$corpus"
     mkdir -p "$corpus"
