@@ -213,7 +213,10 @@ activ_status activ_nn_idx_read(const char *path, activ_nn_idx *out, char *err, s
     idx_reader r;
     memset(&r, 0, sizeof r);
     r.path = path, r.err = err, r.errlen = errlen, r.out = out, r.hneed = 4;
-    static const size_t inlen = 1 << 16;
+    /* read in blocks of 64 KiB (less for a smaller file) */
+    size_t inlen = (size_t)1 << 16;
+    if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size < inlen)
+        inlen = (size_t)sb.st_size + 1;
     uint8_t *in = malloc(inlen);
     activ_status st = ACTIV_ERR_NOMEM;
     if (!in) {
