@@ -9,6 +9,7 @@ import glob
 import gzip
 import os
 import resource
+import shutil
 import struct
 import subprocess
 import sys
@@ -264,4 +265,5 @@ check(rc == 1 and "0 images" in err and "prelu" not in err, f"a data set of 0 im
 
 check(not glob.glob(os.path.join(tmp, "**", ".*.??????"), recursive=True), "no temp files anywhere")
 print(f"hardening: {checks} checks, {failures} failures")
+shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(1 if failures else 0)

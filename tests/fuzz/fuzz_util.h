@@ -8,11 +8,24 @@
 #include <string.h>
 #include <unistd.h>
 
-/* "DIR/activ-fuzz-PID-TAG" into buf */
+static char fuzz_paths[4][256];
+static int fuzz_npaths;
+
+static void fuzz_cleanup(void)
+{
+    for (int i = 0; i < fuzz_npaths; i++)
+        unlink(fuzz_paths[i]);
+}
+
+/* "DIR/activ-fuzz-PID-TAG" into buf (at most 255 bytes); removed at exit */
 static inline void fuzz_path(char *buf, size_t len, const char *tag)
 {
     const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     snprintf(buf, len, "%s/activ-fuzz-%ld-%s", dir, (long)getpid(), tag);
+    if (fuzz_npaths == 0)
+        atexit(fuzz_cleanup);
+    if (fuzz_npaths < 4)
+        snprintf(fuzz_paths[fuzz_npaths++], sizeof fuzz_paths[0], "%s", buf);
 }
 
 static inline void fuzz_write(const char *path, const void *data, size_t len)
