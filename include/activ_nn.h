@@ -150,12 +150,13 @@ ACTIV_API activ_status activ_nn_model_add(activ_nn_model *m, int units, int act)
  *   relu, leaky_relu, prelu, elu   He:     W ~ N(0, 2/in)
  *   sigmoid, tanh, swish, linear   Glorot: W ~ U(-sqrt(6/(in+out)), +sqrt(6/(in+out)))
  *   b = 0, prelu α = 0.25, swish β = 1.
- * Returns ACTIV_OK, ACTIV_ERR_SHAPE (no layers), ACTIV_ERR_NOMEM. */
+ * Returns ACTIV_OK, ACTIV_ERR_SHAPE (no layers), ACTIV_ERR_SIZE (the count overflows),
+ * ACTIV_ERR_NOMEM. */
 ACTIV_API activ_status activ_nn_model_build(activ_nn_model *m, uint64_t seed);
 /* Re-draws the parameters from seed (as build does). */
 ACTIV_API activ_status activ_nn_model_init_params(activ_nn_model *m, uint64_t seed);
 /* Makes room for batches of up to max_batch rows (one allocation; grows only).
- * Returns ACTIV_OK, ACTIV_ERR_SHAPE, ACTIV_ERR_NOMEM. */
+ * Returns ACTIV_OK, ACTIV_ERR_SHAPE, ACTIV_ERR_SIZE (the size overflows), ACTIV_ERR_NOMEM. */
 ACTIV_API activ_status activ_nn_model_reserve(activ_nn_model *m, int max_batch);
 ACTIV_API void activ_nn_model_free(activ_nn_model *m);
 
@@ -234,7 +235,8 @@ typedef struct activ_nn_optim {
 } activ_nn_optim;
 
 /* Sets the defaults above and allocates zeroed state for n parameters.
- * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_PARAM (lr not finite or <= 0), ACTIV_ERR_NOMEM. */
+ * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_PARAM (lr not finite or <= 0, unknown kind),
+ * ACTIV_ERR_SIZE (2 * n floats overflow), ACTIV_ERR_NOMEM. */
 ACTIV_API activ_status activ_nn_optim_init(activ_nn_optim *o, activ_nn_optim_kind kind, size_t n,
                                            float lr);
 /* One update of params (n) from grads (n). Returns ACTIV_OK or ACTIV_ERR_NULL. */
@@ -251,9 +253,17 @@ typedef struct activ_nn_idx {
     uint8_t *data;     /* (n) unsigned bytes (type code 0x08, the only one accepted) */
 } activ_nn_idx;
 
-/* Reads a whole IDX file of unsigned bytes. Errors: ACTIV_ERR_IO (missing / unreadable),
- * ACTIV_ERR_FORMAT (bad magic, not ubyte, too many dims, truncated data, trailing bytes,
- * corrupt gzip). The reason (with the path) goes to err. */
+/* The most data bytes the IDX reader holds (4 GiB; Fashion-MNIST's training images are
+ * 47 MB). A plain file's size must equal what its header declares before anything is
+ * allocated; gzip'ed data is inflated into a buffer that grows as the data arrives (never
+ * beyond the declaration or this cap), so a header alone never sizes an allocation. */
+#define ACTIV_NN_IDX_MAX_BYTES ((uint64_t)1 << 32)
+
+/* Reads a whole IDX file of unsigned bytes, plain or gzip'ed (one or more gzip members).
+ * Errors: ACTIV_ERR_IO (missing / unreadable / a directory), ACTIV_ERR_FORMAT (bad magic,
+ * not ubyte, too many dims, more than ACTIV_NN_IDX_MAX_BYTES, truncated data, trailing bytes
+ * in the file or after the gzip data, corrupt gzip), ACTIV_ERR_NOMEM. The reason (with the
+ * path) goes to err. */
 ACTIV_API activ_status activ_nn_idx_read(const char *path, activ_nn_idx *out, char *err,
                                          size_t errlen);
 ACTIV_API void activ_nn_idx_free(activ_nn_idx *a);
@@ -266,8 +276,8 @@ typedef struct activ_nn_dataset {
 } activ_nn_dataset;
 
 /* Loads an images file (n, rows, cols) and a labels file (n) into d. Errors as
- * activ_nn_idx_read, plus ACTIV_ERR_FORMAT when the counts differ or the images are not 3-D
- * or the labels not 1-D. classes = max label + 1. */
+ * activ_nn_idx_read, plus ACTIV_ERR_FORMAT when the counts differ, there are 0 images, or
+ * the images are not 3-D or the labels not 1-D. classes = max label + 1. */
 ACTIV_API activ_status activ_nn_dataset_load(const char *images, const char *labels,
                                              activ_nn_dataset *d, char *err, size_t errlen);
 /* Loads DIR/train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte, t10k-images-idx3-ubyte,

@@ -5,6 +5,9 @@ set -eu
 need="cmake make gcc g++ pkg-config libopenblas-dev zlib1g-dev libcairo2-dev dataset-fashion-mnist python3 python3-numpy doxygen"
 # The Python package (python/) and its tests: headers, venv for `pip install ./python`, pytest, PyTorch.
 need="$need python3-dev python3-venv python3-pytest python3-torch"
+# make test-tsan: GCC's ThreadSanitizer runtime; make fuzz / fuzz-smoke: clang and its
+# libFuzzer runtime (libclang_rt.fuzzer, in libclang-rt-14-dev on Debian 12)
+need="$need libtsan2 clang libclang-rt-14-dev"
 if [ "${1:-}" = "--peers" ]; then
   need="$need libdnnl-dev libxnnpack-dev libpthreadpool-dev"
 fi

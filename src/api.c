@@ -128,6 +128,7 @@ static activ_status activ_run(activ_kind kind, int dir, const activ_params *p, c
     double *heap = NULL;
     if (reduce) {
         size_t total = nchunks * j.slot_len;
+        if (total > SIZE_MAX / sizeof(double)) return ACTIV_ERR_NOMEM;
         if (total <= ACTIV_MAX_CHUNKS) {
             j.slots = stackslots;
         } else {

@@ -40,11 +40,13 @@ activ_status activ_afile_open(activ_afile *f, const char *path)
         return ACTIV_ERR_NOMEM;
     }
     memcpy(f->path, path, len + 1);
-    /* ".NAME.XXXXXX" beside NAME, so rename() stays within one file system */
+    /* ".NAME.XXXXXX" beside NAME, so rename() stays within one file system. NAME is cut to
+     * its first 200 bytes there, so that a legal name of up to 255 bytes still has a legal
+     * temporary name (a name the system refuses fails at rename, with its errno). */
     const char *slash = strrchr(path, '/');
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     memcpy(f->tmp, path, dirlen);
-    sprintf(f->tmp + dirlen, ".%s.XXXXXX", path + dirlen);
+    sprintf(f->tmp + dirlen, ".%.200s.XXXXXX", path + dirlen);
     int fd = mkstemp(f->tmp);
     if (fd < 0) {
         int e = errno;
@@ -119,4 +121,38 @@ activ_status activ_write_file_atomic(const char *path, const void *data, size_t 
         return ACTIV_ERR_IO;
     }
     return activ_afile_commit(&f);
+}
+
+activ_status activ_afile_commit_all(activ_afile *f, int n)
+{
+    int bad = 0, e = 0;
+    for (int i = 0; i < n; i++) {
+        if (!f[i].fp) {
+            bad = 1;
+            continue;
+        }
+        if (ferror(f[i].fp) || fflush(f[i].fp) != 0 || fsync(fileno(f[i].fp)) != 0)
+            bad = 1, e = errno;
+        if (fclose(f[i].fp) != 0 && !bad)
+            bad = 1, e = errno;
+        f[i].fp = NULL;
+    }
+    int done = 0;
+    while (!bad && done < n) {
+        if (rename(f[done].tmp, f[done].path) != 0)
+            bad = 1, e = errno;
+        else
+            done++;
+    }
+    for (int i = 0; i < n; i++) {
+        if (bad && i < done) /* published already: take it back, all or nothing */
+            unlink(f[i].path);
+        if (bad && i >= done)
+            activ_afile_abort(&f[i]);
+        free(f[i].tmp);
+        free(f[i].path);
+        memset(&f[i], 0, sizeof f[i]);
+    }
+    errno = e;
+    return bad ? ACTIV_ERR_IO : ACTIV_OK;
 }

@@ -25,6 +25,10 @@ activ_status activ_afile_open(activ_afile *f, const char *path);
 activ_status activ_afile_commit(activ_afile *f);
 /* Drops the temp file and releases f. Safe on a zeroed or already released f. */
 void activ_afile_abort(activ_afile *f);
+/* Commits n files together: all are flushed and synced first; if any step fails, none is
+ * left (names already renamed are unlinked again) and ACTIV_ERR_IO is returned with errno.
+ * Always releases every f[i]. */
+activ_status activ_afile_commit_all(activ_afile *f, int n);
 /* One-shot: writes len bytes of data to path whole. */
 activ_status activ_write_file_atomic(const char *path, const void *data, size_t len);
 
@@ -39,10 +43,16 @@ typedef struct activ_npy {
     size_t shape[ACTIV_NPY_MAXDIM];
 } activ_npy;
 
+/* Elements of a shape: the product, 0 if any dimension is 0, SIZE_MAX when the bytes
+ * (4 per element) would exceed PTRDIFF_MAX. */
+size_t activ_npy_count(const size_t *shape, int ndim);
 /* Reads an fp32 .npy. On failure returns ACTIV_ERR_IO (cannot open/read) or
  * ACTIV_ERR_FORMAT (not .npy, not '<f4', Fortran order, truncated, trailing bytes...) and
  * writes a one-line reason into err (if err != NULL). out is zeroed on failure. */
 activ_status activ_npy_read(const char *path, activ_npy *out, char *err, size_t errlen);
+/* Writes a '<f4' C-order .npy to an open stream (an activ_afile's fp). Returns ACTIV_OK,
+ * ACTIV_ERR_PARAM / SIZE / NULL for bad arguments, ACTIV_ERR_IO (errno kept). */
+activ_status activ_npy_fwrite(FILE *fp, const float *data, const size_t *shape, int ndim);
 /* Writes data with the given shape as '<f4' C-order .npy, whole or not at all. */
 activ_status activ_npy_write(const char *path, const float *data, const size_t *shape, int ndim);
 void activ_npy_free(activ_npy *a);

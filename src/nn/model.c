@@ -88,7 +88,8 @@ activ_status activ_nn_model_build(activ_nn_model *m, uint64_t seed)
         return ACTIV_ERR_SHAPE;
     size_t total = 0;
     for (int l = 0; l < m->nlayers; l++)
-        total += layer_nparams(&m->layers[l]);
+        if (__builtin_add_overflow(total, layer_nparams(&m->layers[l]), &total))
+            return ACTIV_ERR_SIZE;
     float *p = calloc(total, sizeof(float));
     float *g = calloc(total, sizeof(float));
     if (!p || !g) {
@@ -124,13 +125,17 @@ activ_status activ_nn_model_reserve(activ_nn_model *m, int max_batch)
     if (max_batch <= m->max_batch)
         return ACTIV_OK;
     size_t B = (size_t)max_batch, total = 0, wmax = 0;
+    int ovf = 0; /* B * out products: B and out are ints, but 64 layers of them can wrap */
     for (int l = 0; l < m->nlayers; l++) {
         const activ_nn_dense *L = &m->layers[l];
-        total += B * L->out + (nn_needs_z(L->act, L->alpha) ? B * nn_width(L) : 0);
+        size_t zb = nn_needs_z(L->act, L->alpha) ? B * nn_width(L) : 0;
+        ovf |= __builtin_add_overflow(total, B * L->out + zb, &total);
         if ((size_t)L->out > wmax)
             wmax = (size_t)L->out;
     }
-    total += 2 * B * wmax;
+    ovf |= __builtin_add_overflow(total, 2 * B * wmax, &total);
+    if (ovf || total > SIZE_MAX / sizeof(float))
+        return ACTIV_ERR_SIZE;
     float *a = malloc(total * sizeof(float));
     if (!a)
         return ACTIV_ERR_NOMEM;
@@ -160,12 +165,33 @@ void activ_nn_model_free(activ_nn_model *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Every layer's activation kind and parameters (a NaN slope, ...), checked before a forward or
+ * backward pass writes anything, so a failing pass leaves no layer half-updated. */
+static activ_status layers_check(const activ_nn_model *m)
+{
+    for (int l = 0; l < m->nlayers; l++) {
+        const activ_nn_dense *L = &m->layers[l];
+        if (L->act == ACTIV_NN_LINEAR)
+            continue;
+        activ_params p = nn_layer_params(L);
+        activ_status s = activ_forward((activ_kind)L->act, &p, NULL, NULL, 0);
+        if (s == ACTIV_OK && !nn_needs_z(L->act, L->alpha))
+            s = activ_backward_from_output((activ_kind)L->act, &p, NULL, NULL, NULL, 0);
+        if (s != ACTIV_OK)
+            return s;
+    }
+    return ACTIV_OK;
+}
+
 activ_status activ_nn_model_forward(activ_nn_model *m, const float *x, int B, float **out)
 {
     if (!m || !x)
         return ACTIV_ERR_NULL;
     if (!m->built || B < 0 || B > m->max_batch)
         return ACTIV_ERR_SHAPE;
+    activ_status s0 = layers_check(m);
+    if (s0 != ACTIV_OK)
+        return s0;
     const float *in = x;
     for (int l = 0; l < m->nlayers; l++) {
         activ_nn_dense *L = &m->layers[l];
@@ -185,6 +211,9 @@ activ_status activ_nn_model_backward(activ_nn_model *m, const float *x, const fl
         return ACTIV_ERR_NULL;
     if (!m->built || B < 0 || B > m->max_batch)
         return ACTIV_ERR_SHAPE;
+    activ_status s0 = layers_check(m);
+    if (s0 != ACTIV_OK)
+        return s0;
     int cur = 0;
     const activ_nn_dense *last = &m->layers[m->nlayers - 1];
     /* the training loop writes the loss gradient straight into dbuf[0]: no copy then */

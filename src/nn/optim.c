@@ -7,6 +7,7 @@
  * slowed from 82k to 55k samples/s over three epochs. The cut changes an update by at
  * most lr * 1e-30 / eps-scale, far below fp32 resolution of the weights. */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,8 @@ activ_status activ_nn_optim_init(activ_nn_optim *o, activ_nn_optim_kind kind, si
     o->beta1 = 0.9f;
     o->beta2 = 0.999f;
     o->eps = 1e-8f;
+    if (n > SIZE_MAX / (2 * sizeof(float))) /* m and v: 2 * n floats */
+        return ACTIV_ERR_SIZE;
     o->n = n;
     if (n) {
         o->m = calloc(2 * n, sizeof(float)); /* m and v in one block */

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/io.h"
 #include "nn_internal.h"
@@ -314,6 +315,13 @@ static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path
     uint8_t *buf = NULL;
     float *staged = NULL;
     long fsz = -1;
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) { /* a directory "opens" too */
+        nn_seterr(err, errlen, "cannot read '%s': %s", path,
+                  S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+        st = ACTIV_ERR_IO;
+        goto done;
+    }
     if (fseek(fp, 0, SEEK_END) == 0)
         fsz = ftell(fp);
     if (fsz < 0 || fseek(fp, 0, SEEK_SET) != 0) {
@@ -325,8 +333,10 @@ static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path
         nn_seterr(err, errlen, "'%s': truncated: %ld bytes, not even the 8-byte header length", path, fsz);
         goto done;
     }
+    /* the file's real size, never a number inside it, sizes this buffer */
     buf = malloc((size_t)fsz);
     if (!buf) {
+        nn_seterr(err, errlen, "out of memory for the %ld bytes of '%s'", fsz, path);
         st = ACTIV_ERR_NOMEM;
         goto done;
     }

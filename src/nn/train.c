@@ -1,6 +1,7 @@
 /* train.c - one epoch of shuffled mini-batches (softmax cross-entropy), evaluation, threads. */
 #include <cblas.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,6 +79,8 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
     size_t units = 0;
     for (int l = 0; l < L; l++)
         units += (size_t)m->layers[l].out;
+    if ((size_t)batch > SIZE_MAX / sizeof(float) / (size_t)dim) /* xb below: batch * dim floats */
+        return ACTIV_ERR_SIZE;
     /* setup: everything the batch loop needs, allocated once per epoch */
     int *idx = malloc((size_t)d->n * sizeof(int));
     float *xb = malloc((size_t)batch * dim * sizeof(float));

@@ -48,4 +48,12 @@ int cli_parse_float_list(const char *s, float *out, int max);
 /* Reports an unknown option: "unknown option '--alpah' (did you mean '--alpha'?)". */
 int cli_unknown_option(const char *cmd, const char *opt, const char *const *opts, size_t nopts);
 
+/* Output paths (cli_paths.c). 1 if a and b name the same file (existing or not). */
+int cli_same_file(const char *a, const char *b);
+/* Checks that path can be written (not a directory, a temp file can be made beside it)
+ * before any work; prints the path and the system's reason and returns CLI_FAIL if not. */
+int cli_check_output(const char *path);
+/* "cannot write 'PATH': <strerror(errno)>" for ACTIV_ERR_IO, else the status. CLI_FAIL. */
+int cli_write_error(const char *path, activ_status s);
+
 #endif

@@ -637,6 +637,8 @@ int cmd_bench(int argc, char **argv)
     int rc = parse_args(&o, argc, argv);
     if (rc >= 0)
         return rc;
+    if (o.json && strcmp(o.json, "-") && cli_check_output(o.json) != CLI_OK) /* before the timing */
+        return CLI_FAIL;
 
     if (o.peers >= 0 && bench_peers_available()) {
         /* "activ bench ARGS...": the command line to run again with a short OpenMP spin */
@@ -892,12 +894,13 @@ int cmd_bench(int argc, char **argv)
             fflush(stdout);
         } else {
             activ_afile af;
-            if (activ_afile_open(&af, o.json) != ACTIV_OK) {
-                rc = cli_error("cannot write '%s'", o.json);
+            activ_status ws;
+            if ((ws = activ_afile_open(&af, o.json)) != ACTIV_OK) {
+                rc = cli_write_error(o.json, ws);
             } else {
                 write_json(af.fp, &o, cpu, cpus, rows, nrows);
-                if (activ_afile_commit(&af) != ACTIV_OK)
-                    rc = cli_error("cannot write '%s'", o.json);
+                if ((ws = activ_afile_commit(&af)) != ACTIV_OK)
+                    rc = cli_write_error(o.json, ws);
             }
         }
     }

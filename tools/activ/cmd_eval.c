@@ -26,7 +26,7 @@ int cmd_eval(int argc, char **argv)
         if (s != ACTIV_OK)
             rc = cli_error("%s: %s", activ_kind_name(a.kind), activ_status_str(s));
         else if ((s = activ_npy_write(a.pos[1], x.data, x.shape, x.ndim)) != ACTIV_OK)
-            rc = cli_error("cannot write '%s': %s", a.pos[1], activ_status_str(s));
+            rc = cli_write_error(a.pos[1], s);
     }
     activ_npy_free(&x);
     fnargs_free(&a);

@@ -53,8 +53,11 @@ static int emit_json(jout *j, const char *path)
     int rc = CLI_OK;
     if (path && !strcmp(path, "-"))
         fwrite(j->buf, 1, j->len, stdout);
-    else if (path && activ_write_file_atomic(path, j->buf, j->len) != ACTIV_OK)
-        rc = cli_error("cannot write '%s'", path);
+    else if (path) {
+        activ_status s = activ_write_file_atomic(path, j->buf, j->len);
+        if (s != ACTIV_OK)
+            rc = cli_write_error(path, s);
+    }
     free(j->buf);
     return rc;
 }
@@ -286,6 +289,9 @@ int cmd_experiment(int argc, char **argv)
     }
     if (threads > 0)
         activ_nn_set_num_threads((int)threads);
+    /* the output is checked before the data is loaded and the runs made */
+    if (json && strcmp(json, "-") && cli_check_output(json) != CLI_OK)
+        return CLI_FAIL;
     char err[512] = "";
     activ_nn_dataset tr, te;
     activ_status s = activ_nn_mnist_load(data, &tr, &te, err, sizeof err);

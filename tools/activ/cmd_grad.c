@@ -1,5 +1,6 @@
 /* cmd_grad.c - activ grad FUNC [options] IN.npy DY.npy DX.npy [--dparam DP.npy]:
  * dx = dy * f'(x) (or from the output y), plus dalpha / dbeta. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "cli.h"
 #include "evalx.h"
 #include "fnargs.h"
+#include "io/io.h"
 
 static int same_shape(const activ_npy *a, const activ_npy *b)
 {
@@ -39,6 +41,17 @@ int cmd_grad(int argc, char **argv)
     activ_npy x = {0}, dy = {0};
     char err[512];
     float *dparam = NULL;
+    activ_afile out[2] = {{0}, {0}};
+    /* --dparam may not name DX or an input: one would silently replace the other */
+    if (a.dparam) {
+        const char *clash = cli_same_file(a.dparam, a.pos[2]) ? "DX" : cli_same_file(a.dparam, a.pos[0]) ? "IN"
+                          : cli_same_file(a.dparam, a.pos[1]) ? "DY"
+                          : cli_same_file(a.dparam, a.alpha_npy) ? "--alpha-npy" : NULL;
+        if (clash) {
+            rc = cli_usage("grad", "--dparam '%s' names the same file as %s; give it a file of its own", a.dparam, clash);
+            goto out;
+        }
+    }
     if (activ_npy_read(a.pos[0], &x, err, sizeof err) != ACTIV_OK ||
         activ_npy_read(a.pos[1], &dy, err, sizeof err) != ACTIV_OK) {
         rc = cli_error("%s", err);
@@ -66,7 +79,18 @@ int cmd_grad(int argc, char **argv)
         rc = cli_error("%s backward: %s", activ_kind_name(a.kind), activ_status_str(s));
         goto out;
     }
-    /* dparam first: if it fails, DX is not written either */
+    /* DX and DP are committed together: both whole, or neither left behind */
+    const char *names[2] = {a.pos[2], a.dparam};
+    int nout = a.dparam ? 2 : 1;
+    for (int i = 0; i < nout; i++)
+        if ((s = activ_afile_open(&out[i], names[i])) != ACTIV_OK) {
+            rc = cli_write_error(names[i], s);
+            goto out;
+        }
+    if ((s = activ_npy_fwrite(out[0].fp, dy.data, dy.shape, dy.ndim)) != ACTIV_OK) {
+        rc = cli_write_error(names[0], s);
+        goto out;
+    }
     if (a.dparam) {
         size_t shape1[1] = {np};
         const size_t *shape = shape1;
@@ -75,14 +99,17 @@ int cmd_grad(int argc, char **argv)
             shape = a.slopes.shape; /* dalpha has the slopes' shape */
             nd = a.slopes.ndim;
         }
-        if ((s = activ_npy_write(a.dparam, dparam, shape, nd)) != ACTIV_OK) {
-            rc = cli_error("cannot write '%s': %s", a.dparam, activ_status_str(s));
+        if ((s = activ_npy_fwrite(out[1].fp, dparam, shape, nd)) != ACTIV_OK) {
+            rc = cli_write_error(names[1], s);
             goto out;
         }
     }
-    if ((s = activ_npy_write(a.pos[2], dy.data, dy.shape, dy.ndim)) != ACTIV_OK)
-        rc = cli_error("cannot write '%s': %s", a.pos[2], activ_status_str(s));
+    if ((s = activ_afile_commit_all(out, nout)) != ACTIV_OK)
+        rc = cli_error("cannot write '%s'%s%s: %s", names[0], nout > 1 ? " and " : "", nout > 1 ? names[1] : "",
+                       strerror(errno));
 out:
+    activ_afile_abort(&out[0]);
+    activ_afile_abort(&out[1]);
     free(dparam);
     activ_npy_free(&x);
     activ_npy_free(&dy);

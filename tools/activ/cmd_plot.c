@@ -8,6 +8,7 @@
  * through a temp file and rename (src/io/io.h).
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,10 @@ int cmd_plot(int argc, char **argv)
                 return cli_usage(cmd, "--range '%s' is not A:B with two finite numbers (e.g. -3:3)", argv[i]);
             if (!(xa < xb))
                 return cli_usage(cmd, "--range '%s': A must be less than B", argv[i]);
+            /* the curves are computed in fp32: both ends must be finite floats, still apart */
+            if (!isfinite((float)xa) || !isfinite((float)xb) || !((float)xa < (float)xb))
+                return cli_usage(cmd, "--range '%s' is not representable in fp32 (finite, |A|, |B| <= %g, "
+                                      "A < B after rounding to float)", argv[i], (double)FLT_MAX);
         } else if (!strcmp(s, "--alpha") || !strcmp(s, "--beta")) {
             int a = s[2] == 'a';
             if (!val)

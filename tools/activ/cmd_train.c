@@ -174,6 +174,11 @@ int cmd_train(int argc, char **argv)
         return rc;
     if (threads > 0 && activ_nn_set_num_threads((int)threads) != ACTIV_OK)
         return cli_error("cannot set %ld threads", threads);
+    /* every output path is checked before the data is loaded and the model trained */
+    if (save && report && cli_same_file(save, report))
+        return cli_usage("train", "--save and --report name the same file '%s'", save);
+    if ((save && cli_check_output(save) != CLI_OK) || (report && cli_check_output(report) != CLI_OK))
+        return CLI_FAIL;
 
     char err[512] = "";
     activ_nn_dataset train, test;
@@ -200,8 +205,8 @@ int cmd_train(int argc, char **argv)
     if (!quiet)
         activ_nn_model_summary(&m, stderr);
     if (report) {
-        if (activ_afile_open(&rep, report) != ACTIV_OK) {
-            cli_error("cannot write '%s'", report);
+        if ((s = activ_afile_open(&rep, report)) != ACTIV_OK) {
+            cli_write_error(report, s);
             goto out;
         }
         fprintf(rep.fp, "{\n  \"config\": {\"activation\": \"%s\", \"hidden\": [", activ_kind_name(kind));
@@ -276,13 +281,17 @@ int cmd_train(int argc, char **argv)
         fprintf(rep.fp, "\n  ],\n  \"final_test_accuracy\": %.6f,\n  \"best_test_accuracy\": %.6f,\n"
                         "  \"best_epoch\": %d,\n  \"mean_samples_per_s\": %.1f\n}\n",
                 test_acc, best_acc, best_epoch, sps_sum / epochs);
-        if (activ_afile_commit(&rep) != ACTIV_OK) {
-            cli_error("cannot write '%s'", report);
-            goto out;
-        }
     }
+    /* the weights first, then the report: if the report cannot be committed, the weights
+     * written a moment ago are removed again, so both outputs are whole or absent */
     if (save && (s = activ_nn_model_save(&m, save)) != ACTIV_OK) {
-        cli_error("cannot save '%s': %s", save, activ_status_str(s));
+        cli_write_error(save, s);
+        goto out;
+    }
+    if (report && (s = activ_afile_commit(&rep)) != ACTIV_OK) {
+        cli_write_error(report, s);
+        if (save)
+            unlink(save);
         goto out;
     }
     ret = CLI_OK;
