@@ -89,9 +89,10 @@ activ_status activ_validate(activ_kind kind, int dir, const activ_params *p, con
     if (kind == ACTIV_PRELU) {
         if (p->channels == 0 || p->inner == 0) return ACTIV_ERR_SHAPE;
         if (p->channels > SIZE_MAX / p->inner) return ACTIV_ERR_SIZE;
+        /* slopes[channels] and da[channels] must fit the address space like x does */
+        if (p->channels > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
         if (n % (p->channels * p->inner) != 0) return ACTIV_ERR_SHAPE;
         if (!p->slopes) return ACTIV_ERR_NULL;
-        if (p->channels > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
         if (slopes_on_host) {
             /* branch-free (vectorizable): any exponent field all ones = inf or NaN */
             unsigned bad = 0;

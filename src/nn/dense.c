@@ -28,7 +28,7 @@ activ_status activ_nn_dense_forward(const activ_nn_dense *L, const float *x, flo
         return ACTIV_ERR_NULL;
     if (B < 0 || L->in < 1 || L->out < 1)
         return ACTIV_ERR_SHAPE;
-    if (L->act != ACTIV_NN_LINEAR) { /* kind and parameters first: a failing call writes nothing */
+    if (L->act != ACTIV_NN_LINEAR && nn_glu(L->act) < 0) { /* kind and parameters first: a failing call writes nothing */
         activ_params p0 = nn_layer_params(L);
         activ_status s0 = activ_forward((activ_kind)L->act, &p0, NULL, NULL, 0);
         if (s0 != ACTIV_OK)
@@ -88,7 +88,7 @@ activ_status activ_nn_dense_backward(const activ_nn_dense *L, const float *x, co
         return ACTIV_ERR_SHAPE;
     const int in = L->in, out = L->out, gw = nn_width(L), glu = nn_glu(L->act);
     const size_t n = (size_t)B * (size_t)out;
-    if (L->act != ACTIV_NN_LINEAR) { /* kind and parameters first: a failing call writes nothing */
+    if (L->act != ACTIV_NN_LINEAR && nn_glu(L->act) < 0) { /* kind and parameters first: a failing call writes nothing */
         activ_params p0 = nn_layer_params(L);
         activ_status s0 = nn_needs_z(L->act, L->alpha)
                               ? activ_backward((activ_kind)L->act, &p0, NULL, NULL, NULL, 0, NULL)

@@ -171,7 +171,7 @@ static activ_status layers_check(const activ_nn_model *m)
 {
     for (int l = 0; l < m->nlayers; l++) {
         const activ_nn_dense *L = &m->layers[l];
-        if (L->act == ACTIV_NN_LINEAR)
+        if (L->act == ACTIV_NN_LINEAR || nn_glu(L->act) >= 0) /* gated: checked by its own call */
             continue;
         activ_params p = nn_layer_params(L);
         activ_status s = activ_forward((activ_kind)L->act, &p, NULL, NULL, 0);
