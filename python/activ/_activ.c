@@ -55,6 +55,10 @@ typedef struct param_row {
 static const param_row PARAMS[] = {
     {"alpha", P_FLOAT, offsetof(activ_params, alpha)},
     {"beta", P_FLOAT, offsetof(activ_params, beta)},
+    {"gamma", P_FLOAT, offsetof(activ_params, gamma)},
+    {"threshold", P_FLOAT, offsetof(activ_params, threshold)},
+    {"min_val", P_FLOAT, offsetof(activ_params, min_val)},
+    {"max_val", P_FLOAT, offsetof(activ_params, max_val)},
     {"slopes", P_SLOPES, offsetof(activ_params, slopes)},
     {"channels", P_SIZE, offsetof(activ_params, channels)},
     {"inner", P_SIZE, offsetof(activ_params, inner)},

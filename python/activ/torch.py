@@ -256,6 +256,7 @@ _TORCH_NAMES = [
     ("CELU", ("celu",), {"alpha": "alpha"}, {"alpha": 1.0}),
     ("Softplus", ("softplus",), {"beta": "beta", "threshold": "threshold"}, {"beta": 1.0, "threshold": 20.0}),
     ("Mish", ("mish",), {}, {}),
+    ("LogSigmoid", ("logsigmoid",), {}, {}),
     ("Hardswish", ("hardswish", "hard_swish"), {}, {}),
     ("Hardsigmoid", ("hardsigmoid", "hard_sigmoid"), {}, {}),
     ("Hardtanh", ("hardtanh", "hard_tanh"), {"min_val": "min_val", "max_val": "max_val"},
