@@ -3,8 +3,10 @@
 #
 # Builds activ (with oneDNN and XNNPACK as peers when Debian's libdnnl-dev, libxnnpack-dev
 # and libpthreadpool-dev are installed), runs 'activ bench' over every function, direction
-# and size at 1 and 2 threads, and prints the Markdown table (also written to
-# bench/perf_table.md; the raw numbers go to BUILD_DIR/perf_table.json and .txt).
+# and size at 1 and 2 threads, on the native path and (when that is not AVX2, the reference
+# path) again with --isa avx2, and prints one Markdown table per path, each naming the CPU
+# model (also written to bench/perf_table.md and README.md; the raw numbers go to
+# BUILD_DIR/perf_table.{native,avx2}.json and .txt).
 #
 # Usage: bench/perf_table.sh [extra 'activ bench' options, e.g. --kinds relu --reps 9]
 # Environment: BUILD_DIR (default build-peers, or build-bench without peers), JOBS (2),
