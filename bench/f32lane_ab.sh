@@ -13,8 +13,9 @@ sizes=${*:-4096 65536 1048576}
 for v in double f32; do
     b=$root/build-ab-$v
     if [ $v = double ]; then opt="-DCMAKE_C_FLAGS=-DACTIV_NO_F32LANE"; else opt="-DACTIV_F32LANE=ON"; fi
-    cmake -S "$root" -B "$b" -DCMAKE_BUILD_TYPE=Release -DACTIV_CUDA=OFF "$opt" >"$b.configure.log" 2>&1 ||
-        { cat "$b.configure.log" >&2; exit 1; }
+    mkdir -p "$b"
+    cmake -S "$root" -B "$b" -DCMAKE_BUILD_TYPE=Release -DACTIV_CUDA=OFF "$opt" >"$b/configure.log" 2>&1 ||
+        { cat "$b/configure.log" >&2; exit 1; }
     cmake --build "$b" --target activ -j "${JOBS:-2}" >&2
     ${CC:-cc} -O2 -std=c11 -I"$root/include" "$root/bench/f32lane_ab.c" -o "$b/f32lane_ab" \
         -L"$b/src" -lactiv -Wl,-rpath,"$b/src" -lm
