@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """perf_table.py - the README's performance table from 'activ bench --json' output.
 
-Usage: perf_table.py BENCH.json > perf_table.md
+Usage: perf_table.py BENCH.json [BENCH2.json ...] > perf_table.md
+
+One table per file (perf_table.sh passes the --isa avx2 run first, the reference path of
+issue 9, then the machine's native path when that is another one), each headed by the path
+and the CPU model it ran on.
 
 Rows: function x direction. For each size, activ's GB/s at 1 thread, its ratio to the
 baseline measured in the same run (memcpy for forward, the 3-array stream for backward)
@@ -35,9 +39,16 @@ def fmt_gbps(g):
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    d = json.load(open(sys.argv[1]))
+    parts = []
+    for f in sys.argv[1:]:
+        d = json.load(open(f))
+        parts.append("#### %s path on %s\n\n%s" % (d["isa"], d["cpu"], render(d)))
+    print("\n\n".join(parts))
+
+
+def render(d):
     rows = d["rows"]
     sizes = sorted({r["n"] for r in rows})
     threads = sorted({r["threads"] for r in rows})
@@ -137,7 +148,7 @@ def main():
         out.append("| %s | ≥ %.2f× %s | %.2f | %s %s %s, %dT | %s |"
                    % (name, need, base, w, r["function"], r["dir"], size_label(r["n"]), r["threads"],
                       "yes" if fails == 0 else "no (%d of %d rows below)" % (fails, total)))
-    print("\n".join(out))
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

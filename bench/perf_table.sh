@@ -3,8 +3,10 @@
 #
 # Builds activ (with oneDNN and XNNPACK as peers when Debian's libdnnl-dev, libxnnpack-dev
 # and libpthreadpool-dev are installed), runs 'activ bench' over every function, direction
-# and size at 1 and 2 threads, and prints the Markdown table (also written to
-# bench/perf_table.md; the raw numbers go to BUILD_DIR/perf_table.json and .txt).
+# and size at 1 and 2 threads, on the native path and (when that is not AVX2, the reference
+# path) again with --isa avx2, and prints one Markdown table per path, each naming the CPU
+# model (also written to bench/perf_table.md and README.md; the raw numbers go to
+# BUILD_DIR/perf_table.{native,avx2}.json and .txt).
 #
 # Usage: bench/perf_table.sh [extra 'activ bench' options, e.g. --kinds relu --reps 9]
 # Environment: BUILD_DIR (default build-peers, or build-bench without peers), JOBS (2),
@@ -35,14 +37,29 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DACTIV_BENCH_PEERS=$pee
     { cat "$build/configure.log" >&2; exit 1; }
 cmake --build "$build" --target activ_cli -j "${JOBS:-2}" >&2
 
-json=$build/perf_table.json
-echo "perf_table.sh: running activ bench (a few minutes)..." >&2
-rm -f "$json" "$build/perf_table.rc"
-{ "$build/activ" bench --threads 1,2 --reps "${REPS:-7}" --json "$json" "$@"; echo $? >"$build/perf_table.rc"; } |
-    tee "$build/perf_table.txt" >&2
-rc=$(cat "$build/perf_table.rc")
-[ "$rc" = 0 ] || { echo "perf_table.sh: activ bench failed (exit $rc)" >&2; exit 1; }
-"$py" "$root/bench/perf_table.py" "$json" >"$root/bench/perf_table.md"
+# One run on the native path (the best this CPU has) and, when that is not AVX2, one more
+# with --isa avx2: AVX2 is the reference path (issue 9), the native one what users of this
+# CPU get. Each table names its path and CPU model.
+bench_run() { # $1 = tag, then activ bench options
+    tag=$1
+    shift
+    json=$build/perf_table.$tag.json
+    echo "perf_table.sh: running activ bench $* (a few minutes)..." >&2
+    rm -f "$json" "$build/perf_table.rc"
+    { "$build/activ" bench --threads 1,2 --reps "${REPS:-7}" --json "$json" "$@"; echo $? >"$build/perf_table.rc"; } |
+        tee "$build/perf_table.$tag.txt" >&2
+    rc=$(cat "$build/perf_table.rc")
+    [ "$rc" = 0 ] || { echo "perf_table.sh: activ bench failed (exit $rc)" >&2; exit 1; }
+}
+bench_run native "$@"
+native_isa=$("$py" -c 'import json, sys; print(json.load(open(sys.argv[1]))["isa"])' "$build/perf_table.native.json")
+jsons=$build/perf_table.native.json
+if [ "$native_isa" != avx2 ]; then
+    bench_run avx2 --isa avx2 "$@"
+    jsons="$build/perf_table.avx2.json $jsons"
+fi
+# shellcheck disable=SC2086
+"$py" "$root/bench/perf_table.py" $jsons >"$root/bench/perf_table.md"
 cat "$root/bench/perf_table.md"
 # The README's table is this output: replace what stands between its markers.
 "$py" - "$root/README.md" "$root/bench/perf_table.md" <<'PY'
