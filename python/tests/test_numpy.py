@@ -207,7 +207,7 @@ def test_bad_params_and_shapes_are_value_errors():
 def test_bad_calls_are_type_errors():
     x = np.ones(4, np.float32)
     with pytest.raises(TypeError, match="unexpected keyword"):
-        activ.relu(x, gamma=1.0)
+        activ.relu(x, gammma=1.0)
     with pytest.raises(TypeError, match="positional"):
         activ.relu(x, x)
     with pytest.raises(TypeError, match="positional"):
