@@ -386,7 +386,7 @@ static void usage(FILE *f)
             "element, backward 12 B), ns per element and the ratios. The median of --reps\n"
             "interleaved repetitions, each at least --min-time long, after a warm-up.\n\n"
             "Options:\n"
-            "  --kinds LIST     functions (default all): relu,leaky_relu,prelu,elu,swish,sigmoid,tanh\n"
+            "  --kinds LIST     functions, comma-separated (default all: FUNC below)\n"
             "                   prelu runs with %d channels, channels-last (nsc) and (N,C,S) (ncs)\n"
             "                   with S = 1024 where it divides the size, else N = 1\n"
             "  --dir LIST       fwd, bwd (from x; swish includes dbeta, prelu dalpha),\n"
@@ -408,6 +408,7 @@ static void usage(FILE *f)
             "  activ bench --reps 9 --json bench.json\n"
             "  bench/perf_table.sh          (the README's table, peers included when installed)\n",
             PRELU_C, MAX_REPS);
+    ka_print_funcs(f, "\nFUNC: ");
 }
 
 static const char *const option_names[] = {"--kinds", "--dir",  "--sizes", "--threads", "--reps",
