@@ -36,22 +36,25 @@ struct Args {
     size_t channels, inner;
 };
 
-/* Storage types: load to float exactly, store from double with one rounding. */
+/* Storage types: load to float exactly, store a float with one rounding (fp32: none). */
 template <int DT> struct St;
 template <> struct St<ACTIV_CUDA_F32> {
     typedef float T;
     static __device__ __forceinline__ float ld(T v) { return v; }
-    static __device__ __forceinline__ T st(double d) { return (float)d; }
+    static __device__ __forceinline__ T st(float f) { return f; }
+    static __device__ __forceinline__ T st_d(double d) { return (float)d; }
 };
 template <> struct St<ACTIV_CUDA_BF16> {
     typedef uint16_t T;
     static __device__ __forceinline__ float ld(T v) { return bf2f(v); }
-    static __device__ __forceinline__ T st(double d) { return d2bf(d); }
+    static __device__ __forceinline__ T st(float f) { return f2bf_rn(f); }
+    static __device__ __forceinline__ T st_d(double d) { return d2bf(d); }
 };
 template <> struct St<ACTIV_CUDA_F16> {
     typedef uint16_t T;
     static __device__ __forceinline__ float ld(T v) { return h2f(v); }
-    static __device__ __forceinline__ T st(double d) { return d2h(d); }
+    static __device__ __forceinline__ T st(float f) { return f2h_rn(f); }
+    static __device__ __forceinline__ T st_d(double d) { return d2h(d); }
 };
 
 __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t channels) {
@@ -60,12 +63,19 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
     return (i / inner) % channels;
 }
 
-/* One element: v = input, g = dy (unused for forward), a = alpha or slope. */
-template <int K, int D>
-__device__ __forceinline__ double elem(float v, float g, float a, float b, float t) {
-    if (D == DIR_FWD) return fwd(K, v, a, b, t);
-    if (D == DIR_BWD) return (double)g * deriv(K, v, a, b, t);
-    return (double)g * deriv_from_output(K, v, a, b, t);
+/* One element: v = input, g = dy (unused for forward), a = alpha or slope. fp32 storage runs
+ * the pair-compensated fp32 math (<= 1 / 2 ULP), 16-bit storage the plain fp32 math
+ * (math_f32.cuh states both error arguments). */
+template <int DT, int K, int D>
+__device__ __forceinline__ float elem(float v, float g, float a, float b, float t) {
+    if (DT == ACTIV_CUDA_F32) {
+        if (D == DIR_FWD) return fwd_f32(K, v, a, b, t);
+        if (D == DIR_BWD) return bwd_f32(K, v, g, a, b, t);
+        return bwdy_f32(K, v, g, a, b, t);
+    }
+    if (D == DIR_FWD) return fwd_lp(K, v, a, b, t);
+    if (D == DIR_BWD) return bwd_lp(K, v, g, a, b, t);
+    return bwdy_lp(K, v, g, a, b, t);
 }
 
 template <int DT, int K, int D>
@@ -86,7 +96,7 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
         float a = p.a;
         if (K == ACTIV_PRELU) a = p.slopes[prelu_channel(i, p.inner, p.channels)];
         float g = (D == DIR_FWD) ? 0.0f : S::ld(dy[i]);
-        out[i] = S::st(elem<K, D>(S::ld(in[i]), g, a, p.b, p.t));
+        out[i] = S::st(elem<DT, K, D>(S::ld(in[i]), g, a, p.b, p.t));
     }
     /* 16-byte body */
     const uint4 *vin = (const uint4 *)(in + head);
@@ -115,7 +125,7 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
         for (int k = 0; k < V; k++) {
             float a = (K == ACTIV_PRELU) ? as[k] : p.a;
             float g = (D == DIR_FWD) ? 0.0f : S::ld(gs[k]);
-            ys[k] = S::st(elem<K, D>(S::ld(xs[k]), g, a, p.b, p.t));
+            ys[k] = S::st(elem<DT, K, D>(S::ld(xs[k]), g, a, p.b, p.t));
         }
         uint4 yo;
         memcpy(&yo, ys, 16);
@@ -154,8 +164,8 @@ __global__ void __launch_bounds__(THREADS) swish_bwd_db_kernel(Args p, double *p
         size_t end = (t + 1) * TILE < p.n ? (t + 1) * TILE : p.n;
         for (size_t i = t * TILE + threadIdx.x; i < end; i += THREADS) {
             float xv = S::ld(x[i]), g = S::ld(dy[i]);
-            acc += swish_dbeta_term(xv, g, p.b);
-            dx[i] = S::st((double)g * deriv(ACTIV_SWISH, xv, p.a, p.b));
+            acc += (double)g * swish_db_factor(xv, p.b);
+            dx[i] = S::st(elem<DT, ACTIV_SWISH, DIR_BWD>(xv, g, p.a, p.b, p.t));
         }
         double s = block_sum(acc, sh);
         if (threadIdx.x == 0) part[t] = s;
@@ -182,7 +192,7 @@ __global__ void __launch_bounds__(THREADS) prelu_bwd_da_runs_kernel(Args p, doub
         for (size_t i = beg + threadIdx.x; i < end; i += THREADS) {
             float xv = S::ld(x[i]), g = S::ld(dy[i]);
             acc += prelu_dslope_term(xv, g);
-            dx[i] = S::st((double)g * deriv(ACTIV_PRELU, xv, a, 0.0f));
+            dx[i] = S::st(elem<DT, ACTIV_PRELU, DIR_BWD>(xv, g, a, 0.0f, 0.0f));
         }
         double s = block_sum(acc, sh);
         if (threadIdx.x == 0) part[it] = s;
@@ -214,7 +224,7 @@ __global__ void __launch_bounds__(THREADS) prelu_bwd_da_cols_kernel(Args p, doub
             if (i >= p.n) break;
             float xv = S::ld(x[i]), g = S::ld(dy[i]);
             acc += prelu_dslope_term(xv, g);
-            dx[i] = S::st((double)g * deriv(ACTIV_PRELU, xv, a, 0.0f));
+            dx[i] = S::st(elem<DT, ACTIV_PRELU, DIR_BWD>(xv, g, a, 0.0f, 0.0f));
         }
         part[rt * W2 + col] = acc;
     }
@@ -264,7 +274,7 @@ __global__ void __launch_bounds__(THREADS) colsum_final_kernel(const double *par
     if (col >= cols) return;
     double acc = 0.0;
     for (size_t rt = 0; rt < nrt; rt++) acc += part[rt * cols + col];
-    ((T *)outv)[col] = S::st(acc);
+    ((T *)outv)[col] = S::st_d(acc);
 }
 
 /* ---- launching ---------------------------------------------------------------------- */

@@ -259,6 +259,9 @@ ACTIV_HD float h2f(uint16_t h) {
 ACTIV_HD uint16_t d2bf(double d) { return f2bf_rn(d2f_odd(d)); }
 ACTIV_HD uint16_t d2h(double d) { return f2h_rn(d2f_odd(d)); }
 
+/* the fp32 math the kernels run (fwd_f32 ... bwdy_lp) */
+#include "math_f32.cuh"
+
 } /* namespace activ_cuda_math */
 
 #endif
