@@ -129,13 +129,14 @@ __device__ __forceinline__ uint4 eltwise_vec(const Args &p, uint4 xi, uint4 gi, 
 /* U: 4 where the kind has fp32 math (few registers); 1 for the kinds still evaluated in
  * double (TODO(perf): fp32 math for gelu, gelu_tanh, softplus, mish, logsigmoid), whose
  * double code would spill with 4 vectors in flight and is fp64-bound anyway. */
-template <int K> constexpr int units() {
-    return (K == ACTIV_RELU || K == ACTIV_LEAKY_RELU || K == ACTIV_PRELU || K == ACTIV_ELU ||
-            K == ACTIV_SWISH || K == ACTIV_SIGMOID || K == ACTIV_TANH) ? 4 : 1;
-}
+template <int K> struct Units {
+    static constexpr int value = (K == ACTIV_RELU || K == ACTIV_LEAKY_RELU || K == ACTIV_PRELU ||
+                                  K == ACTIV_ELU || K == ACTIV_SWISH || K == ACTIV_SIGMOID ||
+                                  K == ACTIV_TANH) ? 4 : 1;
+};
 template <int DT, int K, int D>
 __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, size_t nvec) {
-    constexpr int U = units<K>();
+    constexpr int U = Units<K>::value;
     typedef St<DT> S;
     typedef typename S::T T;
     constexpr int V = 16 / sizeof(T);
@@ -190,39 +191,74 @@ __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, s
 
 /* ---- deterministic reductions ------------------------------------------------------ */
 
-/* Fixed-order tree sum of one double per thread of a THREADS block; result in thread 0. */
+/* Fixed-order sum of one double per thread of a THREADS block; result in thread 0. Warp
+ * shuffles in a fixed pattern, then warp 0 adds the 8 warp sums in a fixed pattern: the same
+ * inputs give the same bits on every run and for every grid size. */
 __device__ double block_sum(double v, double *sh) {
-    sh[threadIdx.x] = v;
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    if ((threadIdx.x & 31) == 0) sh[threadIdx.x >> 5] = v;
     __syncthreads();
-    for (int w = THREADS / 2; w > 0; w >>= 1) {
-        if ((int)threadIdx.x < w) sh[threadIdx.x] += sh[threadIdx.x + w];
-        __syncthreads();
+    double r = 0.0;
+    if (threadIdx.x < 32) {
+        r = threadIdx.x < THREADS / 32 ? sh[threadIdx.x] : 0.0;
+#pragma unroll
+        for (int o = 16; o > 0; o >>= 1) r += __shfl_down_sync(0xffffffffu, r, o);
     }
-    double r = sh[0];
     __syncthreads();
     return r;
 }
 
-constexpr size_t TILE = 2048; /* elements per partial sum: fixed, independent of the grid */
+/* elements per partial sum: fixed, independent of the grid; EPT per thread */
+constexpr size_t TILE = 4096;
+constexpr int EPT = (int)(TILE / THREADS);
+
+/* backward over the elements beg + threadIdx.x + j*THREADS < end (j < EPT) of one tile, with
+ * the d-param terms summed in a fixed order: all EPT (x, dy) loads are issued before any math
+ * or store (EPT*4 bytes per array in flight per thread for fp32, coalesced across the warp). */
+template <int DT, int K>
+__device__ __forceinline__ double bwd_tile(const Args &p, size_t beg, size_t end, float a) {
+    typedef St<DT> S;
+    typedef typename S::T T;
+    const T *x = (const T *)p.in;
+    const T *dy = (const T *)p.dy;
+    T *dx = (T *)p.out;
+    float xv[EPT], gv[EPT];
+    const size_t i0 = beg + threadIdx.x;
+    if (beg + TILE <= end) {
+#pragma unroll
+        for (int j = 0; j < EPT; j++) {
+            xv[j] = S::ld(x[i0 + (size_t)j * THREADS]);
+            gv[j] = S::ld(dy[i0 + (size_t)j * THREADS]);
+        }
+    } else {
+#pragma unroll
+        for (int j = 0; j < EPT; j++) {
+            size_t i = i0 + (size_t)j * THREADS;
+            xv[j] = i < end ? S::ld(x[i]) : 0.0f;
+            gv[j] = i < end ? S::ld(dy[i]) : 0.0f;
+        }
+    }
+    double acc = 0.0;
+#pragma unroll
+    for (int j = 0; j < EPT; j++) {
+        size_t i = i0 + (size_t)j * THREADS;
+        if (i < end) {
+            if (K == ACTIV_SWISH) acc += (double)gv[j] * swish_db_factor(xv[j], p.b);
+            else acc += prelu_dslope_term(xv[j], gv[j]);
+            dx[i] = S::st(elem<DT, K, DIR_BWD>(xv[j], gv[j], a, p.b, p.t));
+        }
+    }
+    return acc;
+}
 
 /* swish backward with db: tile t covers [t*TILE, (t+1)*TILE); its partial goes to part[t]. */
 template <int DT>
 __global__ void __launch_bounds__(THREADS) swish_bwd_db_kernel(Args p, double *part, size_t ntiles) {
-    typedef St<DT> S;
-    typedef typename S::T T;
-    __shared__ double sh[THREADS];
-    const T *x = (const T *)p.in;
-    const T *dy = (const T *)p.dy;
-    T *dx = (T *)p.out;
+    __shared__ double sh[THREADS / 32];
     for (size_t t = blockIdx.x; t < ntiles; t += gridDim.x) {
-        double acc = 0.0;
         size_t end = (t + 1) * TILE < p.n ? (t + 1) * TILE : p.n;
-        for (size_t i = t * TILE + threadIdx.x; i < end; i += THREADS) {
-            float xv = S::ld(x[i]), g = S::ld(dy[i]);
-            acc += (double)g * swish_db_factor(xv, p.b);
-            dx[i] = S::st(elem<DT, ACTIV_SWISH, DIR_BWD>(xv, g, p.a, p.b, p.t));
-        }
-        double s = block_sum(acc, sh);
+        double s = block_sum(bwd_tile<DT, ACTIV_SWISH>(p, t * TILE, end, p.a), sh);
         if (threadIdx.x == 0) part[t] = s;
     }
 }
@@ -232,24 +268,13 @@ __global__ void __launch_bounds__(THREADS) swish_bwd_db_kernel(Args p, double *p
 template <int DT>
 __global__ void __launch_bounds__(THREADS) prelu_bwd_da_runs_kernel(Args p, double *part,
                                                                     size_t nitems, size_t cpr) {
-    typedef St<DT> S;
-    typedef typename S::T T;
-    __shared__ double sh[THREADS];
-    const T *x = (const T *)p.in;
-    const T *dy = (const T *)p.dy;
-    T *dx = (T *)p.out;
+    __shared__ double sh[THREADS / 32];
     for (size_t it = blockIdx.x; it < nitems; it += gridDim.x) {
         size_t r = it / cpr, k = it - r * cpr;
         float a = p.slopes[r % p.channels];
         size_t beg = r * p.inner + k * TILE;
         size_t end = (k + 1) * TILE < p.inner ? beg + TILE : (r + 1) * p.inner;
-        double acc = 0.0;
-        for (size_t i = beg + threadIdx.x; i < end; i += THREADS) {
-            float xv = S::ld(x[i]), g = S::ld(dy[i]);
-            acc += prelu_dslope_term(xv, g);
-            dx[i] = S::st(elem<DT, ACTIV_PRELU, DIR_BWD>(xv, g, a, 0.0f, 0.0f));
-        }
-        double s = block_sum(acc, sh);
+        double s = block_sum(bwd_tile<DT, ACTIV_PRELU>(p, beg, end, a), sh);
         if (threadIdx.x == 0) part[it] = s;
     }
 }
@@ -274,12 +299,24 @@ __global__ void __launch_bounds__(THREADS) prelu_bwd_da_cols_kernel(Args p, doub
         if (col >= W2) continue;
         float a = p.slopes[(col % W) / p.inner];
         double acc = 0.0;
-        for (size_t row = rt * RT; row < (rt + 1) * RT; row++) {
-            size_t i = row * W2 + col;
-            if (i >= p.n) break;
-            float xv = S::ld(x[i]), g = S::ld(dy[i]);
-            acc += prelu_dslope_term(xv, g);
-            dx[i] = S::st(elem<DT, ACTIV_PRELU, DIR_BWD>(xv, g, a, 0.0f, 0.0f));
+        /* rows in groups of 8, loads first (8 x 4 B per array in flight per thread, fp32);
+         * the sum runs over the rows in order, as one row at a time would */
+        for (size_t r0 = rt * RT; r0 < (rt + 1) * RT; r0 += 8) {
+            float xv[8], gv[8];
+#pragma unroll
+            for (int j = 0; j < 8; j++) {
+                size_t i = (r0 + j) * W2 + col;
+                xv[j] = i < p.n ? S::ld(x[i]) : 0.0f;
+                gv[j] = i < p.n ? S::ld(dy[i]) : 0.0f;
+            }
+#pragma unroll
+            for (int j = 0; j < 8; j++) {
+                size_t i = (r0 + j) * W2 + col;
+                if (i < p.n) {
+                    acc += prelu_dslope_term(xv[j], gv[j]);
+                    dx[i] = S::st(elem<DT, ACTIV_PRELU, DIR_BWD>(xv[j], gv[j], a, 0.0f, 0.0f));
+                }
+            }
         }
         part[rt * W2 + col] = acc;
     }
@@ -372,7 +409,7 @@ void launch_eltwise(const Args &p, cudaStream_t s) {
         nvec = (p.n - head) / V;
     }
     size_t nscalar = p.n - nvec * V;
-    constexpr size_t U = units<K>();
+    constexpr size_t U = Units<K>::value;
     size_t tiles = (nvec + (size_t)THREADS * U - 1) / ((size_t)THREADS * U);
     size_t sblocks = (nscalar + THREADS - 1) / THREADS;
     size_t g = tiles > sblocks ? tiles : sblocks;

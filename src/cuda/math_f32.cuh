@@ -358,20 +358,6 @@ ACTIV_HD float bwdy_f32(int kind, float y, float dy, float a, float b = 1.0f, fl
     }
 }
 
-/* swish db term's factor x^2 sigma'(b x) (dy multiplies it in double in the reduction),
- * relative error < 2^-26 on the pair path (2Prod for x^2, bell_f2); double for rare lanes */
-ACTIV_HD double swish_db_factor(float x, float b) {
-    if (b != 0.0f && fabsf(x) < 0x1p60f && fabsf(x) >= 0x1p-60f) { /* x^2 normal */
-        f2 z = two_prod(b, x);
-        if (fabsf(z.h) <= 86.0f && fabsf(z.h) >= 0x1p-100f) {
-            f2 s = bell_f2(exp_f2s(-fabsf(z.h), z.h < 0 ? z.l : -z.l));
-            f2 g = mul_f2(two_prod(x, x), s);
-            return (double)g.h + (double)g.l;
-        }
-    }
-    return swish_dbeta_term(x, 1.0f, b);
-}
-
 /* ==== 16-bit storage: plain fp32 (header: relative error < 2^-19) ==== */
 
 /* e^t = m 2^k, m in [0.7, 1.42], for t <= 0 (t >= -1000; below, m = 0) */
@@ -391,6 +377,42 @@ ACTIV_HD float exp_lp(float t, int *k) {
     *k = (int)kf;
     return p;
 }
+/* e^(th + tl) = m 2^k for -87 <= th <= 0, |tl| <= 2^-23 |th| (the low part enters the
+ * reduced argument, so a rounded b*x costs nothing) */
+ACTIV_HD float exp_lp2(float th, float tl, int *k) {
+    const float SH = 0x1.8p23f;
+    float kf = (th * ACTIV_LOG2E_F + SH) - SH;
+    float r = fmaf(-kf, ACTIV_LN2_1, th);
+    r = fmaf(-kf, ACTIV_LN2_2, r) + tl;
+    float p = (float)0x1.6c16c16c16c17p-10;
+    p = fmaf(p, r, (float)0x1.1111111111111p-7);
+    p = fmaf(p, r, (float)0x1.5555555555555p-5);
+    p = fmaf(p, r, (float)0x1.5555555555555p-3);
+    p = fmaf(p, r, 0.5f);
+    p = fmaf(p, r, 1.0f);
+    p = fmaf(p, r, 1.0f);
+    *k = (int)kf;
+    return p;
+}
+
+/* swish db term's factor x^2 sigma'(b x) (the reduction multiplies by dy and sums in double).
+ * Plain fp32 (a gradient sum needs no correctly rounded terms): z = b x as an exact pair fed to
+ * exp_lp2, e = e^-|z| (< 2^-22 relative), then 1+e, (1+e)^2, e/(1+e)^2, x^2 (one rounding
+ * each) and one exact double product: relative error < 2^-20. Double for the rare lanes
+ * (x^2 or sigma' outside the normal range, z tiny, NaN, inf). */
+ACTIV_HD double swish_db_factor(float x, float b) {
+    if (b != 0.0f && fabsf(x) < 0x1p60f && fabsf(x) >= 0x1p-60f) {
+        f2 z = two_prod(b, x);
+        if (fabsf(z.h) <= 86.0f && fabsf(z.h) >= 0x1p-100f) {
+            int k;
+            float m = exp_lp2(-fabsf(z.h), z.h < 0 ? z.l : -z.l, &k);
+            float e = m * p2f(k), d = 1.0f + e;
+            return (double)(x * x) * (double)(e / (d * d));
+        }
+    }
+    return swish_dbeta_term(x, 1.0f, b);
+}
+
 ACTIV_HD float exp_lps(float t) { /* e^t, t <= 0, scaled (may underflow: fine at 16 bits) */
     int k;
     float m = exp_lp(t, &k);

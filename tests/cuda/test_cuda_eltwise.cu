@@ -240,8 +240,8 @@ static void run_reduction(const Case &c, activ_cuda_dtype dt, size_t n, size_t o
     EXPECT(bad == 0, "FAIL %s backward-with-reduction dx: %d wrong\n", activ_kind_name(c.kind), bad);
     for (size_t k = 0; k < np; k++) {
         double err = fabs((double)r1[k] - sum[k]);
-        /* terms: prelu exact, swish within 2^-25 (math_f32.cuh); the double sum adds < 1e-12 */
-        double tol = (c.kind == ACTIV_SWISH ? 0x1p-25 : 1e-12) * mag[k] + fabs(sum[k]) * 0x1p-23;
+        /* terms: prelu exact, swish within 2^-20 (math_f32.cuh); the double sum adds < 1e-12 */
+        double tol = (c.kind == ACTIV_SWISH ? 0x1p-20 : 1e-12) * mag[k] + fabs(sum[k]) * 0x1p-23;
         EXPECT(err <= tol, "FAIL %s d-param[%zu] = %a want %a (n=%zu C=%zu inner=%zu)\n",
                activ_kind_name(c.kind), k, r1[k], sum[k], n, c.channels, c.inner);
     }

@@ -7,7 +7,7 @@
  *   fp32 storage (fwd_f32, bwd_f32, bwdy_f32, the kernels' code): every STRIDE-th fp32 bit
  *     pattern plus special values; forward within 1 ULP, backward (dy cycling through 1, -0.7,
  *     3e38, 1e-40) within 2 ULP, from-output within 2 ULP; NaN and signed-zero agreement;
- *     the swish db factor within 2^-25 relative. STRIDE = 127 by default (33.8M inputs per
+ *     the swish db factor within 2^-20 relative. STRIDE = 127 by default (33.8M inputs per
  *     parameter set, about a minute of CPU in all); ACTIV_SWEEP_STRIDE=31 is activ_sweep's
  *     ctest stride (about 4x longer), 1 the full sweep.
  *   16-bit storage (fwd_lp, bwd_lp, bwdy_lp, then one rounding to bf16 / fp16): EVERY bf16 and
@@ -249,7 +249,7 @@ int main(void) {
             if (p.kind == ACTIV_SWISH) {
                 double t = swish_db_factor(x, p.b), r = activ_ref_swish_dbeta(x, p.b);
                 double rel = (t == r || (t != t && r != r)) ? 0 : fabs(t - r) / fabs(r);
-                if (!(rel <= 0x1p-25)) {
+                if (!(rel <= 0x1p-20)) {
                     if (failures < 30) printf("FAIL swish db factor x=%a got %a want %a\n", x, t, r);
                     failures++;
                 } else if (rel > mdb) mdb = rel;
