@@ -59,6 +59,20 @@ for dt, name in ((torch.float32, "f32"), (torch.bfloat16, "bf16")):
         "mish": lambda: torch.ops.aten.mish_backward(dy, x),
         "prelu": lambda: torch.ops.aten._prelu_kernel_backward(dy.view(-1, 64), xr, w),
     }
+    # torch's from-output backward ops (sigmoid/tanh_backward take y; elu with is_result)
+    bwdy = {
+        "sigmoid": lambda: torch.ops.aten.sigmoid_backward(dy, x),
+        "tanh": lambda: torch.ops.aten.tanh_backward(dy, x),
+        "elu": lambda: torch.ops.aten.elu_backward(dy, 1.0, 1.0, 1.0, True, x),
+        "relu": lambda: torch.ops.aten.threshold_backward(dy, x, 0),
+    }
+    for k, f in bwdy.items():
+        try:
+            ms = med_ms(f)
+        except Exception as e:
+            print("# torch %s bwdy %s: %s" % (k, name, e), file=sys.stderr)
+            continue
+        print("torch\t%s\tbwdy\t%s\t%.4f\t%.1f" % (k, name, ms, 3 * n * es / ms / 1e6))
     for k, f in fwd.items():
         try:
             ms = med_ms(f)

@@ -6,6 +6,9 @@
  * Two families of entry points:
  *   fwd_f32 / bwd_f32 / bwdy_f32   fp32 storage: <= 1 ULP forward, <= 2 ULP backward
  *   fwd_lp  / bwd_lp  / bwdy_lp    16-bit storage (bf16, fp16): plain fp32, then one rounding
+ *                                  (the smooth kinds' in math_smooth_lp.cuh)
+ * TODO(perf): the smooth kinds (gelu, gelu_tanh, softplus, mish, logsigmoid) still take the
+ * double functions on fp32 storage; their pair-compensated fp32 versions are not written.
  *
  * Only IEEE operations that the host reproduces bit for bit: +, -, *, / (correctly rounded on
  * the device by default), fmaf, and integer bit tricks. No __expf/ex2.approx/rcp.approx (their
@@ -447,6 +450,9 @@ ACTIV_HD float bell_lp(float t, int *k) {
     return m / (d * d);
 }
 
+/* gelu, gelu_tanh, softplus, mish, logsigmoid in plain fp32 (smooth_lp) */
+#include "math_smooth_lp.cuh"
+
 /* dy * g * 2^k without an intermediate overflow (|g| <= 2^11; g 2^k <= 1 when k >= -100) */
 ACTIV_HD float dy_g_k(float dy, float g, int k) {
     return k >= -100 ? dy * ldexp_lp(g, k) : ldexp_lp((dy * 0x1p-32f) * g, k + 32);
@@ -479,7 +485,10 @@ ACTIV_HD float fwd_lp(int kind, float x, float a, float b, float t = 20.0f) {
         if (m == 0.0f) return copysignf(0.0f, x); /* z = -inf (or < -1000): x e^z -> 0 */
         return ldexp_lp((x * 0.5f) * m, k + 1); /* x/2 first: no overflow of x m */
     }
-    default: return fwd_dbl(kind, x, a, b, t); /* TODO(perf): plain fp32 smooth kinds */
+    default: {
+        float v;
+        return smooth_lp(kind, 0, x, b, t, &v) ? v : fwd_dbl(kind, x, a, b, t);
+    }
     }
 }
 
@@ -536,7 +545,10 @@ ACTIV_HD float bwd_lp(int kind, float x, float dy, float a, float b, float t = 2
         if (z >= 0.0f) return dy * ((d + e * z) / (d * d));
         return dy_g_k(dy, m * (((1.0f + z) + e) / (d * d)), k);
     }
-    default: return bwd_dbl(kind, x, dy, a, b, t);
+    default: {
+        float g;
+        return smooth_lp(kind, 1, x, b, t, &g) ? dy * g : bwd_dbl(kind, x, dy, a, b, t);
+    }
     }
 }
 
@@ -545,6 +557,12 @@ ACTIV_HD float bwdy_lp(int kind, float y, float dy, float a, float b = 1.0f, flo
     case ACTIV_SIGMOID: return y != y ? y : dy * (y * (1.0f - y)); /* 1-y exact above 0.5 */
     case ACTIV_TANH: return y != y ? y : dy * fmaf(-y, y, 1.0f);
     case ACTIV_ELU: return y > 0.0f ? dy : (y <= 0.0f ? dy * (y + a) : y);
+    case ACTIV_SOFTPLUS:
+    case ACTIV_LOGSIGMOID: {
+        float g;
+        if (smooth_lp(kind, 2, y, b, t, &g)) return dy * g;
+        return bwdy_f32(kind, y, dy, a, b, t);
+    }
     default: return bwdy_f32(kind, y, dy, a, b, t);
     }
 }
