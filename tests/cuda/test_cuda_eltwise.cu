@@ -126,7 +126,6 @@ static bool guards_ok(const DBuf &d, size_t off_bytes, size_t bytes) {
     return true;
 }
 
-enum { FWD, BWD, BWDY };
 static const char *dirname_[] = {"fwd", "bwd", "bwd_from_output"};
 static const char *dtname[] = {"f32", "bf16", "f16"};
 
