@@ -55,9 +55,16 @@ static void randomize(void *p, size_t n, activ_cuda_dtype dt, uint64_t seed) {
     CK(cudaDeviceSynchronize());
 }
 
-static double gemm_ms(cublasLtHandle_t lt, void *ws, size_t wsb, size_t N, const void *a, const void *b, void *d) {
+/* GEMM alone (epi = DEFAULT), or with a cuBLASLt epilogue for reference (GELU_BIAS: timed
+ * only; activ does not use it: cuBLASLt states no accuracy for it and it is the tanh form) */
+static double gemm_ms(cublasLtHandle_t lt, void *ws, size_t wsb, size_t N, const void *a, const void *b, void *d,
+                      cublasLtEpilogue_t epi = CUBLASLT_EPILOGUE_DEFAULT, const void *bias = NULL) {
     cublasLtMatmulDesc_t op; cublasLtMatrixLayout_t l; cublasLtMatmulPreference_t pref;
     BK(cublasLtMatmulDescCreate(&op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+    if (epi != CUBLASLT_EPILOGUE_DEFAULT) {
+        BK(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_EPILOGUE, &epi, sizeof epi));
+        BK(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof bias));
+    }
     BK(cublasLtMatrixLayoutCreate(&l, CUDA_R_16BF, N, N, N));
     BK(cublasLtMatmulPreferenceCreate(&pref));
     BK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsb, sizeof wsb));
@@ -99,10 +106,21 @@ int main(int argc, char **argv) {
             double b = time_ms([&] { AK(activ_cuda_backward(kind, &p, dt, x, dy, out, n, NULL, 0)); });
             printf("elt\t%s\tfwd\t%s\t%.4f\t%.1f\t%.3f\n", activ_kind_name(kind), dtn[dt], f, 2.0 * bytes / f / 1e6, cms / f);
             printf("elt\t%s\tbwd\t%s\t%.4f\t%.1f\t%.3f\n", activ_kind_name(kind), dtn[dt], b, 3.0 * bytes / b / 1e6, 1.5 * cms / b);
+            /* from the output (x stands in for y: the timing does not depend on the values) */
+            if (activ_cuda_backward_from_output(kind, &p, dt, x, dy, out, 0, 0) == ACTIV_OK) {
+                double by = time_ms([&] { AK(activ_cuda_backward_from_output(kind, &p, dt, x, dy, out, n, 0)); });
+                printf("elt\t%s\tbwdy\t%s\t%.4f\t%.1f\t%.3f\n", activ_kind_name(kind), dtn[dt], by, 3.0 * bytes / by / 1e6, 1.5 * cms / by);
+            }
             if (kind == ACTIV_PRELU || kind == ACTIV_SWISH) {
                 const char *nm = kind == ACTIV_PRELU ? "bwd+da" : "bwd+db";
                 double r = time_ms([&] { AK(activ_cuda_backward(kind, &p, dt, x, dy, out, n, dparam, 0)); });
                 printf("elt\t%s\t%s\t%s\t%.4f\t%.1f\t%.3f\n", activ_kind_name(kind), nm, dtn[dt], r, 3.0 * bytes / r / 1e6, 1.5 * cms / r);
+                if (kind == ACTIV_PRELU) { /* channels-first, long runs (case A): 64 x 2^k */
+                    activ_params q = p;
+                    q.channels = 64; q.inner = n / 64 / 16;
+                    double ra = time_ms([&] { AK(activ_cuda_backward(kind, &q, dt, x, dy, out, n, dparam, 0)); });
+                    printf("elt\t%s\tbwd+da(NCHW)\t%s\t%.4f\t%.1f\t%.3f\n", activ_kind_name(kind), dtn[dt], ra, 3.0 * bytes / ra / 1e6, 1.5 * cms / ra);
+                }
             }
         }
         cudaFree(x); cudaFree(dy); cudaFree(out); cudaFree(slopes); cudaFree(dparam);
@@ -117,9 +135,12 @@ int main(int argc, char **argv) {
         double flop = 2.0 * N * N * N;
         double g = gemm_ms(lt, ws, wsb, N, a, b, d);
         printf("dense\tgemm\tbf16\t%.4f\t%.1f\t1.000\n", g, flop / g / 1e9);
+        double gg = gemm_ms(lt, ws, wsb, N, a, b, d, CUBLASLT_EPILOGUE_GELU_BIAS, bias);
+        printf("dense\tcublasLt_GELU_BIAS(ref)\tbf16\t%.4f\t%.1f\t%.3f\n", gg, flop / gg / 1e9, g / gg);
         activ_cuda_blas *h; AK(activ_cuda_blas_create(&h));
-        const activ_kind ks[] = {ACTIV_RELU, ACTIV_SWISH};
-        for (activ_kind k : ks) {
+        for (int ki = 0; ki < ACTIV_KIND_COUNT; ki++) {
+            activ_kind k = (activ_kind)ki;
+            if (k == ACTIV_PRELU) continue; /* needs device slopes; same pass as leaky_relu */
             double t = time_ms([&] { AK(activ_cuda_dense_forward(h, k, NULL, ACTIV_CUDA_BF16, N, N, N, a, b, bias, d, NULL, 0)); });
             printf("dense\t%s\tbf16\t%.4f\t%.1f\t%.3f\n", activ_kind_name(k), t, flop / t / 1e9, g / t);
         }

@@ -40,6 +40,11 @@ for dt, name in ((torch.float32, "f32"), (torch.bfloat16, "bf16")):
         "swish": lambda: F.silu(x),
         "sigmoid": lambda: torch.sigmoid(x),
         "tanh": lambda: torch.tanh(x),
+        "gelu": lambda: F.gelu(x),
+        "gelu_tanh": lambda: F.gelu(x, approximate="tanh"),
+        "softplus": lambda: F.softplus(x),
+        "mish": lambda: F.mish(x),
+        "logsigmoid": lambda: F.logsigmoid(x),
     }
     bwd = {
         "relu": lambda: torch.ops.aten.threshold_backward(dy, x, 0),
@@ -48,12 +53,39 @@ for dt, name in ((torch.float32, "f32"), (torch.bfloat16, "bf16")):
         "swish": lambda: torch.ops.aten.silu_backward(dy, x),
         "sigmoid": lambda: torch.ops.aten.sigmoid_backward(dy, x),
         "tanh": lambda: torch.ops.aten.tanh_backward(dy, x),
+        "gelu": lambda: torch.ops.aten.gelu_backward(dy, x),
+        "gelu_tanh": lambda: torch.ops.aten.gelu_backward(dy, x, approximate="tanh"),
+        "softplus": lambda: torch.ops.aten.softplus_backward(dy, x, 1.0, 20.0),
+        "mish": lambda: torch.ops.aten.mish_backward(dy, x),
+        "prelu": lambda: torch.ops.aten._prelu_kernel_backward(dy.view(-1, 64), xr, w),
     }
+    # torch's from-output backward ops (sigmoid/tanh_backward take y; elu with is_result)
+    bwdy = {
+        "sigmoid": lambda: torch.ops.aten.sigmoid_backward(dy, x),
+        "tanh": lambda: torch.ops.aten.tanh_backward(dy, x),
+        "elu": lambda: torch.ops.aten.elu_backward(dy, 1.0, 1.0, 1.0, True, x),
+        "relu": lambda: torch.ops.aten.threshold_backward(dy, x, 0),
+    }
+    for k, f in bwdy.items():
+        try:
+            ms = med_ms(f)
+        except Exception as e:
+            print("# torch %s bwdy %s: %s" % (k, name, e), file=sys.stderr)
+            continue
+        print("torch\t%s\tbwdy\t%s\t%.4f\t%.1f" % (k, name, ms, 3 * n * es / ms / 1e6))
     for k, f in fwd.items():
-        ms = med_ms(f)
+        try:
+            ms = med_ms(f)
+        except Exception as e:  # an op this torch lacks: say so, time the rest
+            print("# torch %s fwd %s: %s" % (k, name, e), file=sys.stderr)
+            continue
         print("torch\t%s\tfwd\t%s\t%.4f\t%.1f" % (k, name, ms, 2 * n * es / ms / 1e6))
     for k, f in bwd.items():
-        ms = med_ms(f)
+        try:
+            ms = med_ms(f)
+        except Exception as e:
+            print("# torch %s bwd %s: %s" % (k, name, e), file=sys.stderr)
+            continue
         print("torch\t%s\tbwd\t%s\t%.4f\t%.1f" % (k, name, ms, 3 * n * es / ms / 1e6))
     del x, dy, out
     torch.cuda.empty_cache()

@@ -2,25 +2,19 @@
  * host (ACTIV_HD = __host__ __device__), so that tests/cuda/test_cuda_math_host.cu checks
  * the very same code against the double-precision oracle (src/ref) on a machine without a GPU.
  *
- * Precision. Every transcendental is evaluated in double with our own exp/expm1 (Cody-Waite
- * reduction + Taylor polynomial, relative error below 2^-42), so the value before the final
- * rounding is within ~2^-18 fp32 ULP of the exact f(x); the one rounding to the storage type
- * then gives <= 0.5 ULP + 2^-18 ULP. 16-bit outputs are rounded DIRECTLY from the double
- * value (round-to-odd to fp32, then round-to-nearest-even to bf16/fp16: fp32 keeps >= 13
- * extra bits, so this is the correct rounding of the double value; no double rounding).
- * The code is compiled with --fmad=false and uses fma() explicitly, and host and device
- * round every double operation the same way, so the host test sees the device's bits
- * (bar the device's own double division, which is also IEEE correctly rounded).
+ * Two layers. The kernels run math_f32.cuh (included at the end): fp32 arithmetic, with
+ * exact pair steps where the fp32 contract needs them, plain fp32 for 16-bit storage. The
+ * double functions here (fwd, deriv, deriv_from_output) are (a) the fallback those fp32
+ * functions call for rare inputs (far tails, NaN) and for the fp32 path of the smooth kinds,
+ * and (b) the float64 oracle of the exhaustive device sweep (bench/gpu_sweep.cu).
  *
- * Throughput reasoning (to verify on the device with bench/gpu.sh): an H100 SXM does about
- * 34 TFLOP/s of non-tensor fp64, i.e. ~17e12 DFMA/s (~64 per SM per clock). At 3 TB/s an fp32
- * forward moves 8 bytes per element = 375e9 elements/s, a budget of ~45 DFMA-class ops per
- * element; exp_neg below costs ~16 (10-term polynomial, reduction, scaling) and the sigmoid
- * family adds one double division (~8-10), so fp32 should stay memory-bound. bf16 forward moves
- * 4 bytes per element (~22 DFMA-class ops per element): sigmoid/swish/elu/tanh bf16 forward
- * are at the edge and may become fp64-bound. TODO(perf): if bench/gpu.sh shows them under
- * 0.97x copy, move the core to fp32 (MUFU ex2 + a compensated correction step) keeping
- * this double path as the fallback for the hard cases.
+ * Double precision. Every transcendental is evaluated in double with our own exp/expm1
+ * (Cody-Waite reduction + Taylor polynomial, relative error below 2^-42), so the value before
+ * the final rounding is within ~2^-18 fp32 ULP of the exact f(x). The code is compiled with
+ * --fmad=false and uses fma() explicitly, and host and device round every double operation the
+ * same way, so the host test sees the device's bits. d2bf/d2h round a double directly to
+ * bf16/fp16 (round-to-odd to fp32, then nearest-even: no double rounding); the column sums use
+ * them.
  */
 #ifndef ACTIV_CUDA_MATH_CUH
 #define ACTIV_CUDA_MATH_CUH
@@ -341,6 +335,9 @@ ACTIV_HD float h2f(uint16_t h) {
 }
 ACTIV_HD uint16_t d2bf(double d) { return f2bf_rn(d2f_odd(d)); }
 ACTIV_HD uint16_t d2h(double d) { return f2h_rn(d2f_odd(d)); }
+
+/* the fp32 math the kernels run (fwd_f32 ... bwdy_lp) */
+#include "math_f32.cuh"
 
 } /* namespace activ_cuda_math */
 

@@ -1,13 +1,21 @@
-/* test_cuda_math_host - the GPU backend's math (src/cuda/math.cuh) run on the CPU against the
- * double-precision oracle (src/ref). Needs no GPU: math.cuh is __host__ __device__ and pins
- * its rounding (explicit fma, --fmad=false), so this is the device's arithmetic.
+/* test_cuda_math_host - the GPU backend's math (src/cuda/math.cuh, math_f32.cuh) run on the CPU
+ * against the double-precision oracle (src/ref). Needs no GPU: the math is __host__ __device__
+ * and pins its rounding (explicit fmaf, --fmad=false, host -ffp-contract=off), so these are the
+ * device's bits.
  *
- * Checks, for every 1021st fp32 bit pattern (about 4.2M inputs; ACTIV_SWEEP_STRIDE) plus special values:
- *   forward within 1 ULP, backward (dy = 1 and a second dy) within 2 ULP, from-output within
- *   2 ULP, NaN/inf/signed-zero agreement with the oracle; and the 16-bit conversions: d2bf and
- *   d2h are the correctly rounded conversions of the double value (checked against a
- *   brute-force nearest-even search) for random doubles and all the boundary cases.
- * Prints the largest error found per function. Set ACTIV_SWEEP_STRIDE to change 1021 (97 visits ~44M inputs in about a minute). */
+ * Checks, for every kind (and a few parameters):
+ *   fp32 storage (fwd_f32, bwd_f32, bwdy_f32, the kernels' code): every STRIDE-th fp32 bit
+ *     pattern plus special values; forward within 1 ULP, backward (dy cycling through 1, -0.7,
+ *     3e38, 1e-40) within 2 ULP, from-output within 2 ULP; NaN and signed-zero agreement;
+ *     the swish db factor within 2^-20 relative. STRIDE = 127 by default (33.8M inputs per
+ *     parameter set, about a minute of CPU in all); ACTIV_SWEEP_STRIDE=31 is activ_sweep's
+ *     ctest stride (about 4x longer), 1 the full sweep.
+ *   16-bit storage (fwd_lp, bwd_lp, bwdy_lp, then one rounding to bf16 / fp16): EVERY bf16 and
+ *     fp16 input, forward and from-output within 1 ULP of the 16-bit type, backward within
+ *     1 ULP for each of four dy values.
+ *   the conversions double -> bf16 / fp16 (used by the column sums) against a brute-force
+ *     nearest-even search.
+ * Prints the largest error found per function, direction and type. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +25,7 @@
 extern "C" {
 #include "ref/ref.h"
 }
+#include "kernels/manifest.h"
 
 using namespace activ_cuda_math;
 
@@ -118,16 +127,123 @@ static void check_conversions(void) {
     failures += bad;
 }
 
+static bool has_from_output(int kind) {
+    switch (kind) {
+#define ACTIV_X_(name, K, fam, fo, ...) \
+    case K: return fo;
+        ACTIV_FOREACH_KIND(ACTIV_X_)
+#undef ACTIV_X_
+    default: return false;
+    }
+}
+
+/* ULP error of a 16-bit result (given as float) against the exact double v, in units of the
+ * 16-bit type's ulp at v (mant = significand bits incl. the implicit one, emin = min normal
+ * exponent, vmax = largest finite; inf counts as vmax + ulp(vmax)) */
+static double ulp16_error(float got, double v, int mant, int emin, double vmax) {
+    if (got != got || v != v) return (got != got && v != v) ? 0.0 : INFINITY;
+    double g = got;
+    double top = ldexp(1.0, (int)floor(log2(vmax)) + 1); /* vmax + ulp(vmax) */
+    if (isinf(g) && fabs(v) >= (vmax + top) / 2 && signbit(g) == signbit(v)) return 0.0; /* overflow */
+    if (isinf(g)) g = copysign(top, g);
+    if (isinf(v)) v = copysign(top, v);
+    double av = fabs(v);
+    int e = av > 0 ? (int)floor(log2(av)) : emin;
+    if (e < emin) e = emin;
+    double ulp = ldexp(1.0, e - (mant - 1));
+    return fabs(g - v) / ulp;
+}
+
+struct Max {
+    double f = 0, b = 0, y = 0;
+};
+
+static void note(double &m, double e) {
+    if (e > m && e != INFINITY) m = e;
+}
+
+/* What the device's elem() runs for a kind (src/cuda/eltwise.cu): relu6 .. celu through the
+ * double formulas with KParams rounded to float, the others through math_f32.cuh (lp: the
+ * plain-fp32 functions of 16-bit storage). */
+static bool dbl_kind(int kind) { return kind >= ACTIV_RELU6 && kind <= ACTIV_CELU; }
+static KParams kparams(int kind, float a, float b) {
+    activ_params ap = activ_default_params((activ_kind)kind);
+    KParams kp = {a, b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
+    return kp;
+}
+static float dev_fwd(bool lp, int kind, float x, float a, float b) {
+    if (dbl_kind(kind)) return (float)fwd_p(kind, x, kparams(kind, a, b));
+    return lp ? fwd_lp(kind, x, a, b) : fwd_f32(kind, x, a, b);
+}
+static float dev_bwd(bool lp, int kind, float x, float dy, float a, float b) {
+    if (dbl_kind(kind)) return (float)((double)dy * deriv_p(kind, x, kparams(kind, a, b)));
+    return lp ? bwd_lp(kind, x, dy, a, b) : bwd_f32(kind, x, dy, a, b);
+}
+static float dev_bwdy(bool lp, int kind, float y, float dy, float a, float b) {
+    if (dbl_kind(kind)) return (float)((double)dy * deriv_from_output_p(kind, y, kparams(kind, a, b)));
+    return lp ? bwdy_lp(kind, y, dy, a, b) : bwdy_f32(kind, y, dy, a, b);
+}
+
+/* 16-bit: every input of the type, every direction */
+static void check_16(int kind, float a, float b, int bf, Max &mx) {
+    const int mant = bf ? 8 : 11, emin = bf ? -126 : -14;
+    const double vmax = bf ? (double)bf2f(0x7f7f) : 65504.0;
+    auto to16 = [&](float f) { return bf ? f2bf_rn(f) : f2h_rn(f); };
+    auto from16 = [&](uint16_t h) { return bf ? bf2f(h) : h2f(h); };
+    const float dys[] = {1.0f, from16(to16(-0.7f)), from16(to16(bf ? 3.0e38f : 60000.0f)),
+                         from16(bf ? (uint16_t)0x0005 : (uint16_t)0x0003)};
+    const char *tn = bf ? "bf16" : "fp16";
+    bool has_y = has_from_output(kind) && !(kind == ACTIV_LEAKY_RELU && a <= 0);
+    for (uint32_t h = 0; h < 65536; h++) {
+        float x = from16((uint16_t)h);
+        float y = from16(to16(dev_fwd(true, kind, x, a, b)));
+        double ey = activ_ref_forward((activ_kind)kind, x, a, b);
+        double e = ulp16_error(y, ey, mant, emin, vmax);
+        bool zs = y == 0 && ey == 0 && signbit(y) != signbit(ey);
+        if (!(e <= 1.0) || zs) {
+            if (failures < 30) printf("FAIL %s %s fwd x=%a got=%a exact=%a ulp=%g\n", activ_kind_name((activ_kind)kind), tn, x, y, ey, e);
+            failures++;
+        }
+        note(mx.f, e);
+        for (float dy : dys) {
+            float dx = from16(to16(dev_bwd(true, kind, x, dy, a, b)));
+            double ex = activ_ref_backward((activ_kind)kind, x, dy, a, b);
+            e = ulp16_error(dx, ex, mant, emin, vmax);
+            zs = dx == 0 && ex == 0 && signbit(dx) != signbit(ex);
+            if (!(e <= 1.0) || zs) {
+                if (failures < 30) printf("FAIL %s %s bwd x=%a dy=%a got=%a exact=%a ulp=%g\n", activ_kind_name((activ_kind)kind), tn, x, dy, dx, ex, e);
+                failures++;
+            }
+            note(mx.b, e);
+            if (has_y && y == y) {
+                float dyy = from16(to16(dev_bwdy(true, kind, y, dy, a, b)));
+                activ_params q = activ_default_params((activ_kind)kind);
+                q.alpha = a;
+                q.beta = b;
+                double eyy = (double)dy * activ_ref_derivative_from_output_p((activ_kind)kind, y, &q);
+                e = ulp16_error(dyy, eyy, mant, emin, vmax);
+                if (!(e <= 1.0)) {
+                    if (failures < 30) printf("FAIL %s %s bwd_from_output y=%a dy=%a got=%a exact=%a ulp=%g\n", activ_kind_name((activ_kind)kind), tn, y, dy, dyy, eyy, e);
+                    failures++;
+                }
+                note(mx.y, e);
+            }
+        }
+    }
+}
+
 int main(void) {
     const char *env = getenv("ACTIV_SWEEP_STRIDE");
-    uint32_t stride = env ? (uint32_t)strtoul(env, NULL, 10) : 1021;
-    if (stride == 0) stride = 1021;
+    uint32_t stride = env ? (uint32_t)strtoul(env, NULL, 10) : 127;
+    if (stride == 0) stride = 127;
     check_conversions();
     static const uint32_t specials[] = {0x00000000u, 0x80000000u, 0x7f800000u, 0xff800000u,
                                         0x7fc00000u, 0xffc00000u, 0x00000001u, 0x80000001u,
                                         0x007fffffu, 0x807fffffu, 0x00800000u, 0x7f7fffffu,
                                         0xff7fffffu, 0x3f800000u, 0xbf800000u, 0xc2b00000u,
-                                        0x42b00000u, 0xc3000000u, 0x3c000000u, 0xbfa3a000u};
+                                        0x42b00000u, 0xc3000000u, 0x3c000000u, 0xbfa3a000u,
+                                        0xc2ac0000u, 0x42ac0000u, 0xc22c0000u, 0x422c0000u,
+                                        0xbfa3a4c0u, 0xbfa3a4b0u};
     struct P { int kind; float a, b; } params[] = {
         {ACTIV_RELU, 0, 1}, {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
         {ACTIV_ELU, 1.0f, 1}, {ACTIV_ELU, 0.5f, 1}, {ACTIV_SWISH, 0, 1.0f},
@@ -140,58 +256,49 @@ int main(void) {
         {ACTIV_GELU, 0, 1}, {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1.0f},
         {ACTIV_SOFTPLUS, 0, 0.5f}, {ACTIV_MISH, 0, 1}, {ACTIV_LOGSIGMOID, 0, 1}};
     const float dys[] = {1.0f, -0.7f, 3.0e38f, 1e-40f};
+    printf("fp32 storage: every %u-th pattern plus %zu specials; 16-bit: every input\n", stride,
+           sizeof specials / sizeof specials[0]);
     for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
         P p = params[pi];
-        /* the kind's other parameters at their defaults (gamma, min_val, max_val) */
-        activ_params ap = activ_default_params((activ_kind)p.kind);
-        ap.alpha = p.a;
-        ap.beta = p.b;
-        const KParams kp = {p.a, p.b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
         double mf = 0, mb = 0, my = 0, mdb = 0;
         uint64_t count = 0;
+        bool has_y = has_from_output(p.kind);
         auto one = [&](uint32_t bits) {
             float x = ff(bits);
             count++;
-            float y = (float)fwd_p(p.kind, x, kp);
-            double ey = activ_ref_forward_p((activ_kind)p.kind, x, &ap);
-            double e = check("fwd", p.kind, x, y, ey, 1.0);
-            if (e > mf && e != INFINITY) mf = e;
+            float y = dev_fwd(false, p.kind, x, p.a, p.b);
+            double ey = activ_ref_forward((activ_kind)p.kind, x, p.a, p.b);
+            note(mf, check("fwd", p.kind, x, y, ey, 1.0));
             float dy = dys[(bits >> 3) % 4];
-            float dx = (float)((double)dy * deriv_p(p.kind, x, kp));
-            e = check("bwd", p.kind, x, dx, (double)dy * activ_ref_derivative_p((activ_kind)p.kind, x, &ap), 2.0);
-            if (e > mb && e != INFINITY) mb = e;
+            float dx = dev_bwd(false, p.kind, x, dy, p.a, p.b);
+            note(mb, check("bwd", p.kind, x, dx, activ_ref_backward((activ_kind)p.kind, x, dy, p.a, p.b), 2.0));
             if (p.kind == ACTIV_SWISH) {
-                double t = swish_dbeta_term(x, dy, p.b), r = (double)dy * activ_ref_swish_dbeta(x, p.b);
+                double t = swish_db_factor(x, p.b), r = activ_ref_swish_dbeta(x, p.b);
                 double rel = (t == r || (t != t && r != r)) ? 0 : fabs(t - r) / fabs(r);
-                if (!(rel <= 1e-9)) {
-                    if (failures < 30) printf("FAIL swish dbeta x=%a got %a want %a\n", x, t, r);
+                if (!(rel <= 0x1p-20)) {
+                    if (failures < 30) printf("FAIL swish db factor x=%a got %a want %a\n", x, t, r);
                     failures++;
                 } else if (rel > mdb) mdb = rel;
             }
-            if (p.kind != ACTIV_PRELU && p.kind != ACTIV_SWISH && p.kind != ACTIV_HARDSWISH &&
-                p.kind != ACTIV_GELU && p.kind != ACTIV_GELU_TANH && p.kind != ACTIV_MISH) {
-                /* from output: y = the fp32 forward result */
-                float dyy = (float)((double)dy * deriv_from_output_p(p.kind, y, kp));
-                e = check("bwd_from_output", p.kind, y, dyy,
-                          (double)dy * activ_ref_derivative_from_output_p((activ_kind)p.kind, y, &ap), 2.0);
-                if (e > my && e != INFINITY) my = e;
-            }
-            /* bf16 and fp16 outputs are the correctly rounded conversions of the double value */
-            double v = fwd_p(p.kind, x, kp);
-            if (v == v && !isinf(v) && fabs(v) < 1e300) {
-                if (d2bf(v) != nearest16(v, bf_val, 0x7f80, 0, ldexp(2.0 - ldexp(1, -8), 127)) ||
-                    d2h(v) != nearest16(v, h_val, 0x7c00, 0, 65520.0)) {
-                    if (failures < 30) printf("FAIL 16-bit rounding x=%a v=%a\n", x, v);
-                    failures++;
-                }
+            if (has_y) {
+                float dyy = dev_bwdy(false, p.kind, y, dy, p.a, p.b);
+                activ_params q = activ_default_params((activ_kind)p.kind);
+                q.alpha = p.a;
+                q.beta = p.b;
+                note(my, check("bwd_from_output", p.kind, y, dyy,
+                               (double)dy * activ_ref_derivative_from_output_p((activ_kind)p.kind, y, &q), 2.0));
             }
         };
         for (uint64_t u = 0; u < 0x100000000ull; u += stride) one((uint32_t)u);
         for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) one(specials[k]);
-        printf("%-10s a=%-6g b=%-6g inputs=%llu  max ULP: fwd %.4f  bwd %.4f  from-output %.4f%s\n",
+        Max b16, h16;
+        check_16(p.kind, p.a, p.b, 1, b16);
+        check_16(p.kind, p.a, p.b, 0, h16);
+        printf("%-10s a=%-5g b=%-6g fp32 (%llu inputs) max ULP fwd %.3f bwd %.3f from-output %.3f | "
+               "bf16 fwd %.3f bwd %.3f fo %.3f | fp16 fwd %.3f bwd %.3f fo %.3f\n",
                activ_kind_name((activ_kind)p.kind), p.a, p.b, (unsigned long long)count, mf, mb, my,
-               p.kind == ACTIV_SWISH ? "" : "");
-        if (p.kind == ACTIV_SWISH) printf("           swish db term max relative error %.3g\n", mdb);
+               b16.f, b16.b, b16.y, h16.f, h16.b, h16.y);
+        if (p.kind == ACTIV_SWISH) printf("           swish db factor max relative error %.3g\n", mdb);
     }
     if (failures) {
         printf("%d failures\n", failures);
