@@ -66,18 +66,21 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
 /* One element: v = input, g = dy (unused for forward), a = alpha or slope. fp32 storage runs
  * the pair-compensated fp32 math (<= 1 / 2 ULP), 16-bit storage the plain fp32 math
  * (math_f32.cuh states both error arguments). */
+/* relu6 .. celu: the double formulas of math.cuh (KParams carries gamma, min_val, max_val),
+ * rounded once to float; a 16-bit store then rounds that float once more, which stays within
+ * 0.5 ULP16 + 0.5 ULP32 < 1 ULP16. Not inlined: inside the 4-vector loop the double
+ * formulas would spill registers. TODO(perf): fp32 math_f32.cuh versions, as for the seed's
+ * kinds. */
+__device__ __noinline__ float elem_dbl(int K, int D, float v, float g, float a, const Args &p) {
+    const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
+    if (D == DIR_FWD) return (float)fwd_p(K, v, kp);
+    if (D == DIR_BWD) return (float)((double)g * deriv_p(K, v, kp));
+    return (float)((double)g * deriv_from_output_p(K, v, kp));
+}
+
 template <int DT, int K, int D>
 __device__ __forceinline__ float elem(float v, float g, float a, const Args &p) {
-    if (K >= ACTIV_RELU6 && K <= ACTIV_CELU) {
-        /* relu6 .. celu: the double formulas of math.cuh (KParams carries gamma, min_val,
-         * max_val), rounded once to float; a 16-bit store then rounds that float once more,
-         * which stays within 0.5 ULP16 + 0.5 ULP32 < 1 ULP16.
-         * TODO(perf): fp32 math_f32.cuh versions, as for the seed's kinds. */
-        const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
-        if (D == DIR_FWD) return (float)fwd_p(K, v, kp);
-        if (D == DIR_BWD) return (float)((double)g * deriv_p(K, v, kp));
-        return (float)((double)g * deriv_from_output_p(K, v, kp));
-    }
+    if (K >= ACTIV_RELU6 && K <= ACTIV_CELU) return elem_dbl(K, D, v, g, a, p);
     const float b = p.b, t = p.t;
     if (DT == ACTIV_CUDA_F32) {
         if (D == DIR_FWD) return fwd_f32(K, v, a, b, t);
