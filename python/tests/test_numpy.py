@@ -234,7 +234,12 @@ def test_gil_released_during_the_call():
 
     def work():
         started.set()
-        activ.tanh(x, out=x)
+        # many calls, each releasing the GIL for its whole run: on a loaded machine the main
+        # thread may not be scheduled during the first one, but it is during one of these
+        y = np.empty_like(x)
+        for _ in range(200):
+            activ.tanh(x, out=y)
+        x[:] = y
         done[0] = True
 
     old = sys.getswitchinterval()
