@@ -1,7 +1,6 @@
 /* half_avx2.c - 16-bit <-> fp32 conversions with F16C (binary16) and AVX2 integer arithmetic
  * (bfloat16), 8 lanes; tails use the portable functions (see half.h). */
 #if defined(__x86_64__)
-#pragma GCC target("avx2,f16c")
 #include <immintrin.h>
 
 #include "kernels/half.h"

@@ -3,7 +3,6 @@
  * vcvtneps2bf16. That instruction treats fp32 subnormal inputs as zero, so a vector holding
  * one is redone with the integer rounding (no flush anywhere; see half.h). */
 #if defined(__x86_64__)
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512bf16,f16c,avx2")
 #include <immintrin.h>
 
 #include "kernels/half.h"
