@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 
 /* path with its directory resolved (the file itself may not exist yet), into buf */
 static int resolve(const char *path, char *buf, size_t len)

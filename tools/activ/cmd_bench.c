@@ -24,7 +24,7 @@
 #include "bench_stream.h"
 #include "cli.h"
 #include "kindargs.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 
 #define MAX_SIZES 16
 #define MAX_THREADS 8

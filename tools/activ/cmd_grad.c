@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "evalx.h"
 #include "fnargs.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 
 static int same_shape(const activ_npy *a, const activ_npy *b)
 {

@@ -17,7 +17,7 @@
 
 #include "cli.h"
 #include "kindargs.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 #include "plot_canvas.h"
 #include "plot_chart.h"
 

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 #ifdef ACTIV_HAVE_NN
 #include "activ_nn.h"
 #include "train_model.h"

@@ -3,7 +3,7 @@
 #define ACTIV_FNARGS_H
 
 #include "activ.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 #include "kindargs.h"
 
 typedef struct fnargs {

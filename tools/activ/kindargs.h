@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 #include "activ.h"
-#include "kernels/manifest.h"
+#include "activ_internal/manifest.h"
 
 enum {
 #define KA_F_(field) KA_##field,

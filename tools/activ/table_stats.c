@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ref/ref.h"
+#include "activ_internal/ref.h"
 
 #define CHUNK 65536
 

@@ -9,7 +9,7 @@
 
 #include "activ_nn.h"
 #include "cli.h"
-#include "io/io.h"
+#include "activ_internal/io.h"
 #include "train_model.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
