@@ -3,16 +3,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "nn_internal.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* The activation, its alpha and the units (channels) and positions per unit of a layer with
  * an activation; 0 if it has none. */
@@ -90,7 +83,7 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
     activ_nn_rng_shuffle(rng, idx, (size_t)d->n);
     const int was = n->training;
     n->training = 1;
-    double t0 = now_s(), loss_sum = 0;
+    double t0 = activ_now_s(), loss_sum = 0;
     long correct = 0, steps = 0, seen = 0;
     for (int start = 0; start < d->n; start += batch) {
         int B = d->n - start < batch ? d->n - start : batch;
@@ -143,7 +136,7 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
     n->training = was;
     if (s != ACTIV_OK)
         goto done;
-    double secs = now_s() - t0;
+    double secs = activ_now_s() - t0;
     if (st) {
         memset(st, 0, sizeof *st);
         st->loss = seen ? loss_sum / seen : 0;

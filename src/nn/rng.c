@@ -1,15 +1,9 @@
-/* rng.c - splitmix64-seeded xoshiro256** (Blackman & Vigna): fast, seedable, portable. */
+/* rng.c - xoshiro256** (Blackman & Vigna), seeded by activ's one splitmix64
+ * (src/common/splitmix64.h): fast, seedable, portable. */
 #include <math.h>
 
 #include "activ_nn.h"
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+#include "common/splitmix64.h"
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
@@ -17,7 +11,7 @@ void activ_nn_rng_seed(activ_nn_rng *r, uint64_t seed)
 {
     uint64_t x = seed;
     for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&x);
+        r->s[i] = activ_splitmix64(&x);
     r->has_spare = 0;
     r->spare = 0;
 }

@@ -4,16 +4,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "nn_internal.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 activ_status activ_nn_set_num_threads(int n)
 {
@@ -96,7 +89,7 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
         idx[i] = i;
     activ_nn_rng_shuffle(rng, idx, (size_t)d->n);
 
-    double t0 = now_s(), loss_sum = 0;
+    double t0 = activ_now_s(), loss_sum = 0;
     long correct = 0, steps = 0;
     for (int start = 0; start < d->n; start += batch) {
         const int B = d->n - start < batch ? d->n - start : batch;
@@ -132,7 +125,7 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
         if (progress)
             progress(ctx, (size_t)(start + B), (size_t)d->n, loss);
     }
-    double secs = now_s() - t0;
+    double secs = activ_now_s() - t0;
     if (st) {
         memset(st, 0, sizeof *st);
         st->loss = loss_sum / d->n;

@@ -1,14 +1,11 @@
 /* bench_stream.h - the baselines 'activ bench' compares against, measured in the same run:
  * memcpy (a 2-array stream: read x, write y) and a 3-array stream (c[i] = a[i] + b[i]),
- * on 1 thread or split across a small pool of pthreads, plus the timing helpers.
+ * on 1 thread or split across a small pool of pthreads.
  */
 #ifndef ACTIV_BENCH_STREAM_H
 #define ACTIV_BENCH_STREAM_H
 
 #include <stddef.h>
-
-/* Seconds on a monotonic clock. */
-double bench_now(void);
 
 /* The vector width the 3-array stream uses: the widest this CPU has ("avx512", "avx2",
  * "sse2" or "scalar"), like glibc's memcpy. */

@@ -24,7 +24,9 @@
 #include "bench_stream.h"
 #include "cli.h"
 #include "kindargs.h"
-#include "activ_internal/io.h"
+#include "activ_internal/clock.h"
+#include "activ_internal/rng.h"
+#include "json.h"
 
 #define MAX_SIZES 16
 #define MAX_THREADS 8
@@ -129,10 +131,10 @@ static void calibrate(series *s, double min_s)
     long k = 1;
     double t;
     for (;;) {
-        double t0 = bench_now();
+        double t0 = activ_now_s();
         for (long i = 0; i < k; i++)
             s->fn(s->ctx);
-        t = bench_now() - t0;
+        t = activ_now_s() - t0;
         if (t >= 0.1 * min_s || k >= (1L << 30))
             break;
         k *= t < 0.01 * min_s ? 8 : 2;
@@ -145,10 +147,10 @@ static void calibrate(series *s, double min_s)
 
 static void time_rep(series *s, int r)
 {
-    double t0 = bench_now();
+    double t0 = activ_now_s();
     for (long i = 0; i < s->iters; i++)
         s->fn(s->ctx);
-    s->t[r] = (bench_now() - t0) / (double)s->iters;
+    s->t[r] = (activ_now_s() - t0) / (double)s->iters;
 }
 
 /* Between multi-thread series: lets every pool's spinning workers go to sleep, so the next
@@ -236,21 +238,11 @@ static int cpu_count(void)
 
 /* ---- data ---- */
 
-static unsigned long long rng_state = 0x9E3779B97F4A7C15ull;
-
-static double uniform01(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return ((double)(rng_state >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-/* N(0, sigma), never subnormal or tiny (|v| >= 1e-6). */
-static void fill_normal(float *a, size_t n, double sigma)
+/* N(0, sigma), never subnormal or tiny (|v| >= 1e-6), from the CLI's one generator. */
+static void fill_normal(float *a, size_t n, double sigma, uint64_t seed)
 {
     for (size_t i = 0; i < n; i += 2) {
-        double u = uniform01(), w = uniform01();
+        double u = activ_splitmix64_open01(&seed), w = activ_splitmix64_open01(&seed);
         double r = sigma * sqrt(-2.0 * log(u));
         double z[2] = {r * cos(6.283185307179586 * w), r * sin(6.283185307179586 * w)};
         for (int j = 0; j < 2 && i + (size_t)j < n; j++) {
@@ -503,29 +495,6 @@ static int parse_args(options *o, int argc, char **argv)
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, "%.6g", v);
-    else
-        fputs("null", f);
-}
-
 static void write_json(FILE *f, const options *o, const char *cpu, int cpus, const row *rows, int nrows)
 {
     char date[64];
@@ -566,26 +535,26 @@ static void write_json(FILE *f, const options *o, const char *cpu, int cpus, con
             fprintf(f, ", \"channels\": %d, \"inner\": %zu", PRELU_C, w->inner);
         fprintf(f, ", \"dir\": \"%s\", \"n\": %zu, \"threads\": %d,\n     \"activ\": {\"gbps\": ", dir_names[w->dir],
                 w->n, w->threads);
-        json_num(f, ga);
+        json_num(f, "%.6g", ga);
         fprintf(f, ", \"ns_per_elem\": ");
-        json_num(f, w->activ_s * 1e9 / (double)w->n);
+        json_num(f, "%.6g", w->activ_s * 1e9 / (double)w->n);
         fprintf(f, ", \"gbps_reps\": [");
         for (int k = 0; k < o->reps; k++) {
             fprintf(f, "%s", k ? ", " : "");
-            json_num(f, gbps(bpe, w->n, w->activ_reps[k]));
+            json_num(f, "%.6g", gbps(bpe, w->n, w->activ_reps[k]));
         }
         fprintf(f, "]},\n     \"memcpy\": {\"gbps\": ");
-        json_num(f, gm);
+        json_num(f, "%.6g", gm);
         fprintf(f, ", \"ns_per_elem\": ");
-        json_num(f, w->memcpy_s * 1e9 / (double)w->n);
+        json_num(f, "%.6g", w->memcpy_s * 1e9 / (double)w->n);
         fprintf(f, "}, \"stream3\": {\"gbps\": ");
-        json_num(f, gs);
+        json_num(f, "%.6g", gs);
         fprintf(f, ", \"ns_per_elem\": ");
-        json_num(f, w->stream3_s * 1e9 / (double)w->n);
+        json_num(f, "%.6g", w->stream3_s * 1e9 / (double)w->n);
         fprintf(f, "},\n     \"ratio_memcpy\": ");
-        json_num(f, ga / gm);
+        json_num(f, "%.6g", ga / gm);
         fprintf(f, ", \"ratio_stream3\": ");
-        json_num(f, ga / gs);
+        json_num(f, "%.6g", ga / gs);
         fprintf(f, ",\n     \"peers\": [");
         const peer_result *best = NULL;
         for (int k = 0; k < w->npeers; k++) {
@@ -595,7 +564,7 @@ static void write_json(FILE *f, const options *o, const char *cpu, int cpus, con
             fprintf(f, ", \"op\": ");
             json_str(f, p->what);
             fprintf(f, ", \"gbps\": ");
-            json_num(f, p->failed ? NAN : p->gbps);
+            json_num(f, "%.6g", p->failed ? NAN : p->gbps);
             fprintf(f, ", \"agrees\": %s}", p->agrees ? "true" : "false");
             if (!p->failed && (!best || p->gbps > best->gbps))
                 best = p;
@@ -604,7 +573,7 @@ static void write_json(FILE *f, const options *o, const char *cpu, int cpus, con
         if (best) {
             json_str(f, best->name);
             fprintf(f, ", \"ratio_best_peer\": ");
-            json_num(f, ga / best->gbps);
+            json_num(f, "%.6g", ga / best->gbps);
         } else {
             fputs("null, \"ratio_best_peer\": null", f);
         }
@@ -677,8 +646,8 @@ int cmd_bench(int argc, char **argv)
         rc = cli_error("out of memory for %zu floats per array", nmax);
         goto out_free;
     }
-    fill_normal(x, nmax, 3.0);
-    fill_normal(dy, nmax, 1.0);
+    fill_normal(x, nmax, 3.0, 1);
+    fill_normal(dy, nmax, 1.0, 2);
     memset(res, 0, nmax * sizeof *res);
     for (int c = 0; c < PRELU_C; c++)
         slopes[c] = 0.05f + 0.4f * (float)c / PRELU_C;
@@ -890,20 +859,14 @@ int cmd_bench(int argc, char **argv)
 
     rc = failures ? CLI_FAIL : CLI_OK;
     if (o.json) {
-        if (!strcmp(o.json, "-")) {
-            write_json(stdout, &o, cpu, cpus, rows, nrows);
-            fflush(stdout);
-        } else {
-            activ_afile af;
-            activ_status ws;
-            if ((ws = activ_afile_open(&af, o.json)) != ACTIV_OK) {
-                rc = cli_write_error(o.json, ws);
-            } else {
-                write_json(af.fp, &o, cpu, cpus, rows, nrows);
-                if ((ws = activ_afile_commit(&af)) != ACTIV_OK)
-                    rc = cli_write_error(o.json, ws);
-            }
+        json_doc doc;
+        int jrc = json_doc_open(&doc);
+        if (jrc == CLI_OK) {
+            write_json(doc.f, &o, cpu, cpus, rows, nrows);
+            jrc = json_doc_emit(&doc, o.json);
         }
+        if (jrc != CLI_OK)
+            rc = jrc;
     }
     if (want_peers)
         bench_peers_shutdown();

@@ -8,7 +8,7 @@
 
 #include "activ_nn.h"
 #include "cli.h"
-#include "activ_internal/io.h"
+#include "json.h"
 #include "train_model.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
@@ -37,29 +37,6 @@ static void help(void)
            "  activ experiment vanishing\n"
            "  activ experiment dying --lr 0.2 --epochs 3 --json dying.json\n"
            "  activ experiment centering --json - | python3 -m json.tool\n");
-}
-
-/* the JSON goes to a memory stream first, then to the file whole */
-typedef struct {
-    char *buf;
-    size_t len;
-    FILE *f;
-} jout;
-
-static int emit_json(jout *j, const char *path)
-{
-    fclose(j->f);
-    j->f = NULL;
-    int rc = CLI_OK;
-    if (path && !strcmp(path, "-"))
-        fwrite(j->buf, 1, j->len, stdout);
-    else if (path) {
-        activ_status s = activ_write_file_atomic(path, j->buf, j->len);
-        if (s != ACTIV_OK)
-            rc = cli_write_error(path, s);
-    }
-    free(j->buf);
-    return rc;
 }
 
 static activ_status build_mlp(activ_nn_model *m, int in, const int *widths, int n, int act, int classes,
@@ -110,7 +87,9 @@ static int vanishing(const activ_nn_dataset *tr, uint64_t seed, FILE *js)
         }
         double norm[DEPTH + 1];
         printf("%-11s", activ_kind_name((activ_kind)kinds[k]));
-        fprintf(js, "%s\n  {\"activation\": \"%s\", \"grad_norms\": [", k ? "," : "", activ_kind_name((activ_kind)kinds[k]));
+        fprintf(js, "%s\n  {\"activation\": ", k ? "," : "");
+        json_str(js, activ_kind_name((activ_kind)kinds[k]));
+        fprintf(js, ", \"grad_norms\": [");
         for (int l = 0; l <= DEPTH; l++) {
             const activ_nn_dense *L = &m.layers[l];
             double ss = 0;
@@ -118,11 +97,14 @@ static int vanishing(const activ_nn_dataset *tr, uint64_t seed, FILE *js)
                 ss += (double)L->dw[i] * L->dw[i];
             norm[l] = sqrt(ss);
             printf(" %10.2e", norm[l]);
-            fprintf(js, "%s%.6e", l ? ", " : "", norm[l]);
+            fputs(l ? ", " : "", js);
+            json_num(js, "%.6e", norm[l]);
         }
         double ratio = norm[DEPTH] > 0 ? norm[0] / norm[DEPTH] : 0;
         printf(" %10.2e\n", ratio);
-        fprintf(js, "], \"ratio_first_last\": %.6e}", ratio);
+        fprintf(js, "], \"ratio_first_last\": ");
+        json_num(js, "%.6e", ratio);
+        fputc('}', js);
         activ_nn_model_free(&m);
     }
     fprintf(js, "\n]}\n");
@@ -171,7 +153,9 @@ static int train_runs(const char *name, const activ_nn_dataset *tr, const activ_
             return cli_error("%s: %s", name, activ_status_str(s));
         }
         const char *kn = activ_kind_name((activ_kind)kinds[k]);
-        fprintf(js, "%s\n  {\"activation\": \"%s\", \"epochs\": [", k ? "," : "", kn);
+        fprintf(js, "%s\n  {\"activation\": ", k ? "," : "");
+        json_str(js, kn);
+        fprintf(js, ", \"epochs\": [");
         if (!dying) { /* epoch 0: the untrained network on 1000 test samples */
             int nb = te->n < 1000 ? te->n : 1000;
             s = activ_nn_model_forward(&m, te->x, nb, NULL);
@@ -182,7 +166,8 @@ static int train_runs(const char *name, const activ_nn_dataset *tr, const activ_
                 for (size_t i = 0; i < (size_t)nb * m.layers[l].out; i++)
                     sum += m.layers[l].y[i];
                 printf(" %+9.4f", sum / ((double)nb * m.layers[l].out));
-                fprintf(js, "%s%.6f", l ? ", " : "", sum / ((double)nb * m.layers[l].out));
+                fputs(l ? ", " : "", js);
+                json_num(js, "%.6f", sum / ((double)nb * m.layers[l].out));
             }
             printf("\n");
             fprintf(js, "]}");
@@ -198,19 +183,24 @@ static int train_runs(const char *name, const activ_nn_dataset *tr, const activ_
             if (s != ACTIV_OK)
                 break;
             printf("%-11s %-5d", kn, e);
-            fprintf(js, "%s\n    {\"epoch\": %d, \"loss\": %.6f, \"test_accuracy\": %.6f, ", (e > 1 || !dying) ? "," : "",
-                    e, st.loss, acc);
+            fprintf(js, "%s\n    {\"epoch\": %d, \"loss\": ", (e > 1 || !dying) ? "," : "", e);
+            json_num(js, "%.6f", st.loss);
+            fprintf(js, ", \"test_accuracy\": ");
+            json_num(js, "%.6f", acc);
+            fprintf(js, ", ");
             fprintf(js, dying ? "\"dead_fraction\": [" : "\"mean_activation\": [");
             for (int l = 0; l < nh; l++) {
                 double v = dying ? st.layer[l].dead_fraction : st.layer[l].mean_act;
                 printf(dying ? " %9.4f" : " %+9.4f", v);
-                fprintf(js, "%s%.6f", l ? ", " : "", v);
+                fputs(l ? ", " : "", js);
+                json_num(js, "%.6f", v);
             }
             if (!dying) {
                 fprintf(js, "], \"sparsity\": [");
                 for (int l = 0; l < nh; l++) {
                     printf(" %9.4f ", st.layer[l].sparsity);
-                    fprintf(js, "%s%.6f", l ? ", " : "", st.layer[l].sparsity);
+                    fputs(l ? ", " : "", js);
+                    json_num(js, "%.6f", st.layer[l].sparsity);
                 }
             }
             printf(" %-8.4f %-8.4f\n", st.loss, acc);
@@ -299,12 +289,11 @@ int cmd_experiment(int argc, char **argv)
         return cli_error("%s", err[0] ? err : activ_status_str(s));
     if (limit < tr.n)
         tr.n = (int)limit;
-    jout j = {0};
-    j.f = open_memstream(&j.buf, &j.len);
-    if (!j.f) {
+    json_doc j;
+    if (json_doc_open(&j) != CLI_OK) {
         activ_nn_dataset_free(&tr);
         activ_nn_dataset_free(&te);
-        return cli_error("out of memory");
+        return CLI_FAIL;
     }
     /* with --json - the JSON owns stdout: the table goes to stderr meanwhile */
     int saved_stdout = -1;
@@ -327,7 +316,7 @@ int cmd_experiment(int argc, char **argv)
         snprintf(defpath, sizeof defpath, "experiment_%s.json", names[id]);
         json = defpath;
     }
-    int rc2 = emit_json(&j, rc == CLI_OK ? json : NULL);
+    int rc2 = json_doc_emit(&j, rc == CLI_OK ? json : NULL);
     if (rc == CLI_OK && rc2 == CLI_OK && strcmp(json, "-"))
         cli_info("wrote %s", json);
     activ_nn_dataset_free(&tr);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "json.h"
 #include "table_stats.h"
 
 #define MAX_FUNCS 64
@@ -221,40 +222,18 @@ static void csv_field(const char *s)
     }
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 /* A JSON number, exact for the double; non-finite values as the strings "inf", "-inf", "nan". */
-static void json_num(double v)
+static void json_exact(double v)
 {
-    if (isnan(v))
-        fputs("\"nan\"", stdout);
-    else if (isinf(v))
-        fputs(v > 0 ? "\"inf\"" : "\"-inf\"", stdout);
-    else if (v == 0)
-        fputs("0", stdout);
-    else
-        printf("%.17g", v);
+    json_num_named(stdout, "%.17g", v);
 }
 
 static void print_json(const tstats *st, cell (*rows)[NCOLS], int n)
 {
     printf("{\n  \"activ_version\": ");
-    json_str(activ_version());
+    json_str(stdout, activ_version());
     printf(",\n  \"isa\": ");
-    json_str(activ_isa_name(activ_get_isa()));
+    json_str(stdout, activ_isa_name(activ_get_isa()));
     printf(",\n  \"threads\": %d,\n", activ_get_num_threads());
     printf("  \"definitions\": {\n"
            "    \"range\": \"min and max of f over every 256th fp32 bit pattern plus special values (finite inputs)\",\n"
@@ -274,54 +253,54 @@ static void print_json(const tstats *st, cell (*rows)[NCOLS], int n)
     for (int i = 0; i < n; i++) {
         const tstats *s = &st[i];
         printf("    {\n      \"name\": ");
-        json_str(activ_kind_name(s->kind));
+        json_str(stdout, activ_kind_name(s->kind));
         printf(",\n      \"label\": ");
-        json_str(rows[i][C_NAME]);
+        json_str(stdout, rows[i][C_NAME]);
         printf(",\n      \"alpha\": ");
         if (ka_kind_uses(s->kind, KA_alpha))
-            json_num(s->alpha);
+            json_exact(s->alpha);
         else
             fputs("null", stdout);
         printf(",\n      \"beta\": ");
         if (ka_kind_uses(s->kind, KA_beta))
-            json_num(s->beta);
+            json_exact(s->beta);
         else
             fputs("null", stdout);
         printf(",\n      \"formula\": ");
-        json_str(ts_formula(s->kind));
+        json_str(stdout, ts_formula(s->kind));
         printf(",\n      \"derivative\": ");
-        json_str(ts_derivative_formula(s->kind));
+        json_str(stdout, ts_derivative_formula(s->kind));
         printf(",\n      \"range\": {\"min\": ");
-        json_num(s->fmin);
+        json_exact(s->fmin);
         printf(", \"max\": ");
-        json_num(s->fmax);
+        json_exact(s->fmax);
         printf(", \"f_neg_inf\": ");
-        json_num(s->f_neg_inf);
+        json_exact(s->f_neg_inf);
         printf(", \"f_pos_inf\": ");
-        json_num(s->f_pos_inf);
+        json_exact(s->f_pos_inf);
         printf(", \"inputs\": %zu},\n      \"max_abs_derivative\": ", s->n_range);
-        json_num(s->max_abs_deriv);
+        json_exact(s->max_abs_deriv);
         printf(",\n      \"mean_abs_derivative\": ");
-        json_num(s->mean_abs_deriv);
+        json_exact(s->mean_abs_deriv);
         printf(",\n      \"grad_after_10_layers\": ");
-        json_num(s->grad_layers);
+        json_exact(s->grad_layers);
         printf(",\n      \"saturation\": ");
-        json_num(s->saturation);
+        json_exact(s->saturation);
         printf(",\n      \"mean_output\": ");
-        json_num(s->mean_out);
+        json_exact(s->mean_out);
         printf(",\n      \"derivative_at_minus_20\": ");
-        json_num(s->d_neg);
+        json_exact(s->d_neg);
         printf(",\n      \"derivative_at_plus_20\": ");
-        json_num(s->d_pos);
+        json_exact(s->d_pos);
         printf(",\n      \"vanishes\": {\"negative_side\": %s, \"positive_side\": %s}",
                fabs(s->d_neg) < TS_VANISH_EPS ? "true" : "false", fabs(s->d_pos) < TS_VANISH_EPS ? "true" : "false");
         printf(",\n      \"ns_per_element\": ");
         if (s->ns_per_elem < 0)
             fputs("null", stdout);
         else
-            json_num(s->ns_per_elem);
+            json_exact(s->ns_per_elem);
         printf(",\n      \"max_ulp\": ");
-        json_num(s->max_ulp);
+        json_exact(s->max_ulp);
         printf(",\n      \"ulp_inputs\": %zu\n    }%s\n", s->n_ulp, i + 1 < n ? "," : "");
     }
     printf("  ]\n}\n");

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
+#include "activ_internal/clock.h"
 #include "activ_internal/io.h"
 #ifdef ACTIV_HAVE_NN
 #include "activ_nn.h"
@@ -97,8 +97,7 @@ int cmd_tour(int argc, char **argv)
     bold = cli_color(1);
     char buf[32][512];
     int nb = 0, rc;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const double t0 = activ_now_s();
     printf("activ %s tour, on the %s code path with %d thread(s). Files go to %s/.\n", activ_version(),
            activ_isa_name(activ_get_isa()), activ_get_num_threads(), out);
 
@@ -255,9 +254,7 @@ int cmd_tour(int argc, char **argv)
             return rc;
     }
 #endif
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("\nTour done in %.1f s. Files are in %s/. Next: 'activ --help', 'make test', 'man activ'.\n",
-           (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec), out);
+           activ_now_s() - t0, out);
     return CLI_OK;
 }

@@ -2,11 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "activ_nn.h"
 #include "cli.h"
+#include "activ_internal/clock.h"
 #include "activ_internal/io.h"
 #include "train_model.h"
 
@@ -47,20 +47,13 @@ typedef struct {
     int last_quarter;
 } progress_ctx;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void on_progress(void *vctx, size_t done, size_t total, double loss)
 {
     progress_ctx *c = vctx;
     if (c->quiet)
         return;
     if (c->tty) {
-        double t = now_s();
+        double t = activ_now_s();
         if (done < total && t - c->last < 0.1) /* at most 10 updates per second */
             return;
         c->last = t;

@@ -8,7 +8,7 @@
 
 #include "activ_nn.h"
 #include "cli.h"
-#include "activ_internal/io.h"
+#include "json.h"
 #include "train_model.h"
 
 #define DEFAULT_DATA "/usr/share/datasets/fashion-mnist"
@@ -44,6 +44,50 @@ typedef struct {
     double dead[2], mean_conv[2], mean_dense, seconds;
     double curve[1000];
 } result;
+
+/* The results as JSON, to json ('-' = stdout) whole. */
+static int write_results(const char *json, const result *res, int na, long epochs, int ntrain, int ntest,
+                         long seed, long threads)
+{
+    json_doc d;
+    if (json_doc_open(&d) != CLI_OK)
+        return CLI_FAIL;
+    FILE *js = d.f;
+    fprintf(js, "{\"experiment\": \"cnn\", \"epochs\": %ld, \"train_samples\": %d, \"test_samples\": %d, "
+                "\"seed\": %ld, \"threads\": %ld, \"results\": [", epochs, ntrain, ntest, seed, threads);
+    for (int k = 0; k < na; k++) {
+        const result *r = &res[k];
+        const struct {
+            const char *before, *fmt;
+            double v;
+        } f[] = {{", \"final_test_accuracy\": ", "%.6f", r->final_acc},
+                 {", \"best_test_accuracy\": ", "%.6f", r->best_acc},
+                 {", \"epochs_to_0.90\": ", "%.0f", r->epochs_to_90},
+                 {", \"dead_fraction_conv\": [", "%.6f", r->dead[0]},
+                 {", ", "%.6f", r->dead[1]},
+                 {"], \"mean_activation\": {\"conv1\": ", "%.6f", r->mean_conv[0]},
+                 {", \"conv2\": ", "%.6f", r->mean_conv[1]},
+                 {", \"dense\": ", "%.6f", r->mean_dense},
+                 {"}, \"train_seconds\": ", "%.2f", r->seconds}};
+        fprintf(js, "%s\n  {\"activation\": ", k ? "," : "");
+        json_str(js, r->name);
+        for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+            fputs(f[i].before, js);
+            json_num(js, f[i].fmt, f[i].v);
+        }
+        fputs(", \"test_accuracy_per_epoch\": [", js);
+        for (int e = 0; e < epochs; e++) {
+            fputs(e ? ", " : "", js);
+            json_num(js, "%.4f", r->curve[e]);
+        }
+        fprintf(js, "]}");
+    }
+    fprintf(js, "\n]}\n");
+    int rc = json_doc_emit(&d, json);
+    if (rc == CLI_OK && strcmp(json, "-"))
+        cli_info("wrote %s", json);
+    return rc;
+}
 
 int experiment_cnn(int argc, char **argv)
 {
@@ -115,6 +159,9 @@ int experiment_cnn(int argc, char **argv)
     }
     if (threads > 0 && activ_nn_set_num_threads((int)threads) != ACTIV_OK)
         return cli_error("cannot set %ld threads", threads);
+    /* the output is checked before minutes of training (it used to fail only at the end) */
+    if (strcmp(json, "-") && cli_check_output(json) != CLI_OK)
+        return CLI_FAIL;
     char err[1024] = "";
     activ_nn_dataset tr, te;
     activ_status s = activ_nn_mnist_load(data, &tr, &te, err, sizeof err);
@@ -199,37 +246,7 @@ int experiment_cnn(int argc, char **argv)
         fprintf(out, "ep>=0.90: first epoch with test accuracy >= 0.90 ('-': not within %ld epochs). dead_cN:\n"
                      "fraction of conv block N's channels never > 0 (sigmoid: > 1/2) in the last epoch. mean_*:\n"
                      "mean activation of conv block 1, 2 and dense128 in the last epoch.\n", epochs);
-        /* JSON */
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *js = open_memstream(&buf, &len);
-        if (!js)
-            rc = cli_error("out of memory");
-        else {
-            fprintf(js, "{\"experiment\": \"cnn\", \"epochs\": %ld, \"train_samples\": %d, \"test_samples\": %d, "
-                        "\"seed\": %ld, \"threads\": %ld, \"results\": [", epochs, tr.n, te.n, seed, threads);
-            for (int k = 0; k < na; k++) {
-                const result *r = &res[k];
-                fprintf(js, "%s\n  {\"activation\": \"%s\", \"final_test_accuracy\": %.6f, \"best_test_accuracy\": %.6f, "
-                            "\"epochs_to_0.90\": %d, \"dead_fraction_conv\": [%.6f, %.6f], "
-                            "\"mean_activation\": {\"conv1\": %.6f, \"conv2\": %.6f, \"dense\": %.6f}, "
-                            "\"train_seconds\": %.2f, \"test_accuracy_per_epoch\": [",
-                        k ? "," : "", r->name, r->final_acc, r->best_acc, r->epochs_to_90, r->dead[0], r->dead[1],
-                        r->mean_conv[0], r->mean_conv[1], r->mean_dense, r->seconds);
-                for (int e = 0; e < epochs; e++)
-                    fprintf(js, "%s%.4f", e ? ", " : "", r->curve[e]);
-                fprintf(js, "]}");
-            }
-            fprintf(js, "\n]}\n");
-            fclose(js);
-            if (!strcmp(json, "-"))
-                fwrite(buf, 1, len, stdout);
-            else if (activ_write_file_atomic(json, buf, len) != ACTIV_OK)
-                rc = cli_error("cannot write '%s'", json);
-            else
-                cli_info("wrote %s", json);
-            free(buf);
-        }
+        rc = write_results(json, res, na, epochs, tr.n, te.n, seed, threads);
     }
     free(res);
     activ_nn_dataset_free(&tr);

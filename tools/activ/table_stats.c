@@ -7,9 +7,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "activ_internal/clock.h"
 #include "activ_internal/ref.h"
+#include "activ_internal/rng.h"
 
 #define CHUNK 65536
 
@@ -54,14 +55,6 @@ static float from_bits(uint32_t u)
     return f;
 }
 
-static uint64_t splitmix64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 /* Special inputs every sweep visits (finite ones; the infinities are the limits). */
 static size_t specials(float *x)
 {
@@ -100,21 +93,14 @@ static const float *normals(void)
         return NULL;
     uint64_t s = TS_NORMAL_SEED;
     for (size_t i = 0; i < TS_NORMAL_SAMPLES; i += 2) {
-        double u1 = ((splitmix64(&s) >> 11) + 1.0) * 0x1.0p-53; /* (0, 1] */
-        double u2 = (splitmix64(&s) >> 11) * 0x1.0p-53;         /* [0, 1) */
+        double u1 = ((activ_splitmix64(&s) >> 11) + 1.0) * 0x1.0p-53; /* (0, 1] */
+        double u2 = (activ_splitmix64(&s) >> 11) * 0x1.0p-53;         /* [0, 1) */
         double r = sqrt(-2.0 * log(u1)), t = 2.0 * 3.14159265358979323846 * u2;
         v[i] = (float)(r * cos(t));
         v[i + 1] = (float)(r * sin(t));
     }
     z = v;
     return z;
-}
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
 typedef struct bufs {
@@ -218,7 +204,7 @@ static activ_status sweep_ulp(activ_kind k, const activ_params *p, bufs *b, tsta
         size_t n = 0;
         if (i < total) {
             for (; i < total && n < CHUNK; i++) {
-                uint32_t u = (uint32_t)(i << TS_ULP_STRIDE_LOG2) | ((uint32_t)splitmix64(&seed) & mask);
+                uint32_t u = (uint32_t)(i << TS_ULP_STRIDE_LOG2) | ((uint32_t)activ_splitmix64(&seed) & mask);
                 float x = from_bits(u);
                 if (isfinite(x))
                     b->x[n++] = x;
@@ -253,13 +239,13 @@ static activ_status time_forward(activ_kind k, const activ_params *p, bufs *b, t
     activ_status s = activ_forward(k, p, b->x, b->y, TS_TIME_N); /* warm up */
     if (s != ACTIV_OK)
         return s;
-    double best = INFINITY, start = now_ns();
+    double best = INFINITY, start = 1e9 * activ_now_s();
     int reps = 4;
-    while (now_ns() - start < 40e6) {
-        double t0 = now_ns();
+    while (1e9 * activ_now_s() - start < 40e6) {
+        double t0 = 1e9 * activ_now_s();
         for (int r = 0; r < reps; r++)
             activ_forward(k, p, b->x, b->y, TS_TIME_N);
-        double t = (now_ns() - t0) / reps;
+        double t = (1e9 * activ_now_s() - t0) / reps;
         best = t < best ? t : best;
     }
     o->ns_per_elem = best / TS_TIME_N;

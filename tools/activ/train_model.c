@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "activ_nn.h"
 #include "cli.h"
+#include "activ_internal/clock.h"
 #include "activ_internal/io.h"
 #include "train_model.h"
 
@@ -60,13 +60,6 @@ int tm_layer_act(const activ_nn_layer *L)
          : L->type == ACTIV_NN_BATCHNORM ? L->bn.act : ACTIV_NN_LINEAR;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 typedef struct {
     int tty, quiet, epoch, epochs, last_quarter;
     double last;
@@ -78,7 +71,7 @@ static void on_progress(void *v, size_t done, size_t total, double loss)
     if (c->quiet)
         return;
     if (c->tty) {
-        double t = now_s();
+        double t = activ_now_s();
         if (done < total && t - c->last < 0.1)
             return;
         c->last = t;
