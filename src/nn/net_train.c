@@ -69,18 +69,10 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
     size_t units = 0;
     for (int l = 0; l < NL; l++)
         units += (size_t)n->layers[l].oc;
-    int *idx = malloc((size_t)d->n * sizeof(int));
-    float *xb = malloc((size_t)batch * dim * sizeof(float));
-    uint8_t *yb = malloc((size_t)batch);
-    uint8_t *ever = calloc(units, 1);
-    double *nact = calloc(3 * (size_t)NL, sizeof(double)), *asum = nact + NL, *gn = nact + 2 * NL;
-    if (!idx || !xb || !yb || !ever || !nact) {
-        s = ACTIV_ERR_NOMEM;
-        goto done;
-    }
-    for (int i = 0; i < d->n; i++)
-        idx[i] = i;
-    activ_nn_rng_shuffle(rng, idx, (size_t)d->n);
+    nn_epoch_bufs b;
+    if ((s = nn_epoch_alloc(&b, rng, d, batch, units, NL)) != ACTIV_OK)
+        return s;
+    float *xb = b.xb;
     const int was = n->training;
     n->training = 1;
     double t0 = activ_now_s(), loss_sum = 0;
@@ -89,15 +81,12 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
         int B = d->n - start < batch ? d->n - start : batch;
         if (B < 2 && d->n >= 2) /* a batch of one has no batch statistics: drop it */
             break;
-        for (int r = 0; r < B; r++) {
-            memcpy(xb + (size_t)r * dim, d->x + (size_t)idx[start + r] * dim, (size_t)dim * sizeof(float));
-            yb[r] = d->labels[idx[start + r]];
-        }
+        nn_gather_batch(d, b.idx, start, B, xb, b.yb);
         float *logits;
         double loss;
         int ok;
         if ((s = activ_nn_net_forward(n, xb, B, &logits)) != ACTIV_OK ||
-            (s = activ_nn_softmax_xent(logits, yb, B, C, n->dbuf[0], &loss, &ok)) != ACTIV_OK)
+            (s = activ_nn_softmax_xent(logits, b.yb, B, C, n->dbuf[0], &loss, &ok)) != ACTIV_OK)
             break;
         if (st) {
             size_t u = 0;
@@ -105,7 +94,7 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
                 int act, nu;
                 size_t inner;
                 if (act_layer(&n->layers[l], &act, &nu, &inner))
-                    activity(&n->layers[l], act, nu, inner, B, ever + u, &nact[l], &asum[l]);
+                    activity(&n->layers[l], act, nu, inner, B, b.ever + u, &b.nact[l], &b.asum[l]);
                 u += (size_t)n->layers[l].oc;
             }
         }
@@ -121,7 +110,7 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
                     double ss = 0;
                     for (size_t i = 0; i < nw; i++)
                         ss += (double)dw[i] * dw[i];
-                    gn[l] += sqrt(ss);
+                    b.gn[l] += sqrt(ss);
                 }
             }
         if ((s = activ_nn_optim_step(o, n->params, n->grads)) != ACTIV_OK)
@@ -148,26 +137,21 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
         for (int l = 0; l < NL; l++) {
             int act, nu;
             size_t inner;
-            if (act_layer(&n->layers[l], &act, &nu, &inner)) {
-                long dead = 0;
-                for (int j = 0; j < nu; j++)
-                    dead += !ever[u + j];
-                const double cells = (double)seen * nu * inner;
-                st->layer[l].dead_fraction = (double)dead / nu;
-                st->layer[l].sparsity = cells > 0 ? 1.0 - nact[l] / cells : 0;
-                st->layer[l].mean_act = cells > 0 ? asum[l] / cells : 0;
-            }
-            st->layer[l].grad_norm = steps ? gn[l] / steps : 0;
+            if (act_layer(&n->layers[l], &act, &nu, &inner))
+                st->layer[l] = nn_layer_stats(&b, l, u, nu, inner, seen, steps);
+            else
+                st->layer[l].grad_norm = steps ? b.gn[l] / steps : 0;
             u += (size_t)n->layers[l].oc;
         }
     }
 done:
-    free(idx);
-    free(xb);
-    free(yb);
-    free(ever);
-    free(nact);
+    nn_epoch_free(&b);
     return s;
+}
+
+static activ_status net_forward(void *n, const float *x, int B, float **logits)
+{
+    return activ_nn_net_forward(n, x, B, logits);
 }
 
 activ_status activ_nn_net_evaluate(activ_nn_net *n, const activ_nn_dataset *d, int batch,
@@ -183,25 +167,7 @@ activ_status activ_nn_net_evaluate(activ_nn_net *n, const activ_nn_dataset *d, i
         return s;
     const int was = n->training;
     n->training = 0;
-    double lsum = 0;
-    long correct = 0;
-    for (int start = 0; start < d->n && s == ACTIV_OK; start += batch) {
-        const int B = d->n - start < batch ? d->n - start : batch;
-        float *logits;
-        double l;
-        int ok;
-        s = activ_nn_net_forward(n, d->x + (size_t)start * d->dim, B, &logits);
-        if (s == ACTIV_OK)
-            s = activ_nn_softmax_xent(logits, d->labels + start, B, C, NULL, &l, &ok);
-        if (s == ACTIV_OK)
-            lsum += l * B, correct += ok;
-    }
+    s = nn_evaluate(net_forward, n, C, d, batch, loss, accuracy);
     n->training = was;
-    if (s != ACTIV_OK)
-        return s;
-    if (loss)
-        *loss = lsum / d->n;
-    if (accuracy)
-        *accuracy = (double)correct / d->n;
-    return ACTIV_OK;
+    return s;
 }

@@ -3,6 +3,7 @@
 #define ACTIV_NN_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "activ_nn.h"
@@ -71,5 +72,34 @@ activ_status nn_act_forward(int act, float alpha, const float *slopes, const flo
 activ_status nn_act_backward(int act, float alpha, const float *slopes, const float *beta, int C,
                              size_t inner, const float *z, const float *y, float *dy, size_t n,
                              float *dslopes, float *dbeta);
+
+/* ---- the epoch loops' shared parts (src/nn/epoch.c) ---- */
+
+/* What an epoch allocates once: the shuffled order of d's rows, a batch (xb, yb), and per
+ * layer: ever[unit] (active at least once), nact (active cells), asum (sum of outputs), gn
+ * (sum of ||dW|| over the steps), each `layers` doubles. */
+typedef struct nn_epoch_bufs {
+    int *idx;
+    float *xb;
+    uint8_t *yb, *ever;
+    double *nact, *asum, *gn;
+} nn_epoch_bufs;
+/* Allocates b for d in batches of `batch` with `units` activity flags and `layers` layers,
+ * and shuffles the order with rng. ACTIV_OK, ACTIV_ERR_SIZE or ACTIV_ERR_NOMEM (b released). */
+activ_status nn_epoch_alloc(nn_epoch_bufs *b, activ_nn_rng *rng, const activ_nn_dataset *d, int batch,
+                            size_t units, int layers);
+void nn_epoch_free(nn_epoch_bufs *b);
+/* Layer l's numbers: its units (channels) start at ever[u], each with `inner` positions,
+ * over `seen` samples and `steps` optimizer steps. */
+activ_nn_layer_stats nn_layer_stats(const nn_epoch_bufs *b, int l, size_t u, int units, size_t inner, long seen,
+                                    long steps);
+/* Rows idx[start .. start + B) of d into xb (B x dim) and their labels into yb (B). */
+void nn_gather_batch(const activ_nn_dataset *d, const int *idx, int start, int B, float *xb, uint8_t *yb);
+/* A forward pass of an MLP or a network: logits of B rows of x. */
+typedef activ_status (*nn_forward_fn)(void *net, const float *x, int B, float **logits);
+/* Mean softmax cross-entropy and accuracy of forward over d in batches of `batch` rows (no
+ * shuffling); loss and accuracy may be NULL. The caller checks the shapes. */
+activ_status nn_evaluate(nn_forward_fn forward, void *net, int classes, const activ_nn_dataset *d, int batch,
+                         double *loss, double *accuracy);
 
 #endif

@@ -68,47 +68,32 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
     activ_status s = activ_nn_model_reserve(m, batch);
     if (s != ACTIV_OK)
         return s;
-    const int L = m->nlayers, C = activ_nn_model_output_dim(m), dim = d->dim;
+    const int L = m->nlayers, C = activ_nn_model_output_dim(m);
     size_t units = 0;
     for (int l = 0; l < L; l++)
         units += (size_t)m->layers[l].out;
-    if ((size_t)batch > SIZE_MAX / sizeof(float) / (size_t)dim) /* xb below: batch * dim floats */
-        return ACTIV_ERR_SIZE;
     /* setup: everything the batch loop needs, allocated once per epoch */
-    int *idx = malloc((size_t)d->n * sizeof(int));
-    float *xb = malloc((size_t)batch * dim * sizeof(float));
-    uint8_t *yb = malloc((size_t)batch);
-    uint8_t *ever = calloc(units, 1);
-    double *nact = calloc(2 * (size_t)L, sizeof(double)), *asum = nact + L;
-    double *gn = calloc((size_t)L, sizeof(double));
-    if (!idx || !xb || !yb || !ever || !nact || !gn) {
-        s = ACTIV_ERR_NOMEM;
-        goto done;
-    }
-    for (int i = 0; i < d->n; i++)
-        idx[i] = i;
-    activ_nn_rng_shuffle(rng, idx, (size_t)d->n);
-
+    nn_epoch_bufs b;
+    if ((s = nn_epoch_alloc(&b, rng, d, batch, units, L)) != ACTIV_OK)
+        return s;
+    float *xb = b.xb;
     double t0 = activ_now_s(), loss_sum = 0;
     long correct = 0, steps = 0;
     for (int start = 0; start < d->n; start += batch) {
         const int B = d->n - start < batch ? d->n - start : batch;
-        for (int r = 0; r < B; r++) {
-            memcpy(xb + (size_t)r * dim, d->x + (size_t)idx[start + r] * dim, (size_t)dim * sizeof(float));
-            yb[r] = d->labels[idx[start + r]];
-        }
+        nn_gather_batch(d, b.idx, start, B, xb, b.yb);
         float *logits;
         if ((s = activ_nn_model_forward(m, xb, B, &logits)) != ACTIV_OK)
             goto done;
         double loss;
         int ok;
         /* loss, its gradient (straight into the backward buffer) and accuracy in one pass */
-        if ((s = activ_nn_softmax_xent(logits, yb, B, C, m->dbuf[0], &loss, &ok)) != ACTIV_OK)
+        if ((s = activ_nn_softmax_xent(logits, b.yb, B, C, m->dbuf[0], &loss, &ok)) != ACTIV_OK)
             goto done;
         if (st) {
             size_t u = 0;
             for (int l = 0; l < L; l++) {
-                layer_activity(&m->layers[l], B, ever + u, &nact[l], &asum[l]);
+                layer_activity(&m->layers[l], B, b.ever + u, &b.nact[l], &b.asum[l]);
                 u += (size_t)m->layers[l].out;
             }
         }
@@ -116,7 +101,7 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
             goto done;
         if (st)
             for (int l = 0; l < L; l++)
-                gn[l] += sqrt(sumsq(m->layers[l].dw, (size_t)m->layers[l].in * m->layers[l].out));
+                b.gn[l] += sqrt(sumsq(m->layers[l].dw, (size_t)m->layers[l].in * m->layers[l].out));
         if ((s = activ_nn_optim_step(o, m->params, m->grads)) != ACTIV_OK)
             goto done;
         loss_sum += loss * B;
@@ -135,26 +120,19 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
         st->nlayers = L;
         size_t u = 0;
         for (int l = 0; l < L; l++) {
-            const int out = m->layers[l].out;
-            long dead = 0;
-            for (int j = 0; j < out; j++)
-                dead += !ever[u + j];
-            u += (size_t)out;
-            st->layer[l].dead_fraction = (double)dead / out;
-            st->layer[l].sparsity = 1.0 - nact[l] / ((double)d->n * out);
-            st->layer[l].mean_act = asum[l] / ((double)d->n * out);
-            st->layer[l].grad_norm = steps ? gn[l] / steps : 0;
+            st->layer[l] = nn_layer_stats(&b, l, u, m->layers[l].out, 1, d->n, steps);
+            u += (size_t)m->layers[l].out;
         }
     }
     s = ACTIV_OK;
 done:
-    free(idx);
-    free(xb);
-    free(yb);
-    free(ever);
-    free(nact);
-    free(gn);
+    nn_epoch_free(&b);
     return s;
+}
+
+static activ_status model_forward(void *m, const float *x, int B, float **logits)
+{
+    return activ_nn_model_forward(m, x, B, logits);
 }
 
 activ_status activ_nn_evaluate(activ_nn_model *m, const activ_nn_dataset *d, int batch,
@@ -168,25 +146,5 @@ activ_status activ_nn_evaluate(activ_nn_model *m, const activ_nn_dataset *d, int
     activ_status s = activ_nn_model_reserve(m, batch);
     if (s != ACTIV_OK)
         return s;
-    const int C = activ_nn_model_output_dim(m);
-    double lsum = 0;
-    long correct = 0;
-    for (int start = 0; start < d->n; start += batch) {
-        const int B = d->n - start < batch ? d->n - start : batch;
-        float *logits;
-        /* rows of the data set are contiguous: no gather needed */
-        if ((s = activ_nn_model_forward(m, d->x + (size_t)start * d->dim, B, &logits)) != ACTIV_OK)
-            return s;
-        double l;
-        int ok;
-        if ((s = activ_nn_softmax_xent(logits, d->labels + start, B, C, NULL, &l, &ok)) != ACTIV_OK)
-            return s;
-        lsum += l * B;
-        correct += ok;
-    }
-    if (loss)
-        *loss = lsum / d->n;
-    if (accuracy)
-        *accuracy = (double)correct / d->n;
-    return ACTIV_OK;
+    return nn_evaluate(model_forward, m, activ_nn_model_output_dim(m), d, batch, loss, accuracy);
 }
