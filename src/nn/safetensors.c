@@ -24,6 +24,8 @@ typedef struct {
     size_t soff; /* where the tensor is staged while loading (floats) */
 } st_tensor;
 
+static int list_net_tensors(const activ_nn_net *n, st_tensor *t);
+
 /* The model's tensors in file order; returns the count. */
 static int list_tensors(const activ_nn_model *m, st_tensor *t)
 {
@@ -155,17 +157,28 @@ static activ_status st_save(st_tensor *t, int nt, const char *layout, const char
     return activ_afile_commit(&f);
 }
 
+/* The tensors of an MLP (m) or a network (n; the other is NULL), at most 4 per layer, in
+ * file order: *t (malloc'ed) and *nt. ACTIV_OK, or NULL / SHAPE (not built) / NOMEM. */
+static activ_status tensors_of(const activ_nn_model *m, const activ_nn_net *n, const char *path, st_tensor **t,
+                               int *nt)
+{
+    if ((!m && !n) || !path)
+        return ACTIV_ERR_NULL;
+    if (m ? !m->built : !n->built)
+        return ACTIV_ERR_SHAPE;
+    *t = malloc(sizeof(st_tensor) * 4 * (size_t)(m ? m->nlayers : n->nlayers));
+    if (!*t)
+        return ACTIV_ERR_NOMEM;
+    *nt = m ? list_tensors(m, *t) : list_net_tensors(n, *t);
+    return ACTIV_OK;
+}
+
 activ_status activ_nn_model_save(const activ_nn_model *m, const char *path)
 {
-    if (!m || !path)
-        return ACTIV_ERR_NULL;
-    if (!m->built)
-        return ACTIV_ERR_SHAPE;
-    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
-    if (!t)
-        return ACTIV_ERR_NOMEM;
-    int nt = list_tensors(m, t);
-    return st_save(t, nt, "weight is (in, out): y = f(x @ weight + bias)", path);
+    st_tensor *t;
+    int nt;
+    activ_status s = tensors_of(m, NULL, path, &t, &nt);
+    return s != ACTIV_OK ? s : st_save(t, nt, "weight is (in, out): y = f(x @ weight + bias)", path);
 }
 
 /* ---- reading: a small JSON parser for the header ------------------------------------ */
@@ -193,6 +206,32 @@ static int expect(jp *j, char c)
     nn_seterr(j->err, j->errlen, "'%s': corrupt header: expected '%c' at byte %ld", j->path, c,
               (long)(j->p - j->start));
     return -1;
+}
+
+/* The opening bracket `open` of an array or object: 1 if it is empty (its `close` follows
+ * and is consumed), 0 if entries follow, -1 on error. */
+static int jopen(jp *j, char open, char close)
+{
+    if (expect(j, open))
+        return -1;
+    ws(j);
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* After an entry: 1 if a ',' (consumed) says another follows, 0 at `close` (consumed), -1
+ * on error. */
+static int jnext(jp *j, char close)
+{
+    ws(j);
+    if (j->p < j->end && *j->p == ',') {
+        j->p++;
+        return 1;
+    }
+    return expect(j, close);
 }
 
 /* A JSON string into out[cap] (escapes \" \\ \/ only); -1 on error. */
@@ -251,15 +290,11 @@ static int juint(jp *j, size_t *v)
 /* [u, u, ...] into v[max]; the count goes to *n. */
 static int juint_array(jp *j, size_t *v, int max, int *n)
 {
-    if (expect(j, '['))
-        return -1;
     *n = 0;
-    ws(j);
-    if (j->p < j->end && *j->p == ']') {
-        j->p++;
-        return 0;
-    }
-    for (;;) {
+    int more = jopen(j, '[', ']');
+    if (more)
+        return more < 0 ? -1 : 0;
+    do {
         size_t x;
         if (juint(j, &x))
             return -1;
@@ -268,36 +303,192 @@ static int juint_array(jp *j, size_t *v, int max, int *n)
             return -1;
         }
         v[(*n)++] = x;
-        ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        return expect(j, ']');
-    }
+    } while ((more = jnext(j, ']')) > 0);
+    return more;
 }
 
 /* {"k": "v", ...} (the __metadata__ object: strings only, per the format) */
 static int jskip_string_map(jp *j)
 {
     char tmp[4096];
-    if (expect(j, '{'))
-        return -1;
-    ws(j);
-    if (j->p < j->end && *j->p == '}') {
-        j->p++;
-        return 0;
-    }
-    for (;;) {
+    int more = jopen(j, '{', '}');
+    if (more)
+        return more < 0 ? -1 : 0;
+    do {
         if (jstring(j, tmp, sizeof tmp) || expect(j, ':') || jstring(j, tmp, sizeof tmp))
             return -1;
-        ws(j);
-        if (j->p < j->end && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        return expect(j, '}');
+    } while ((more = jnext(j, '}')) > 0);
+    return more;
+}
+
+/* The whole file at path into *buf (malloc'ed, *size bytes, at least 8). On failure the
+ * reason is in err and *buf is NULL. */
+static activ_status read_file(const char *path, uint8_t **buf, size_t *size, char *err, size_t errlen)
+{
+    *buf = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        nn_seterr(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return ACTIV_ERR_IO;
     }
+    activ_status st = ACTIV_ERR_IO;
+    long fsz = -1;
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) { /* a directory "opens" too */
+        nn_seterr(err, errlen, "cannot read '%s': %s", path,
+                  S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
+        goto done;
+    }
+    if (fseek(fp, 0, SEEK_END) == 0)
+        fsz = ftell(fp);
+    if (fsz < 0 || fseek(fp, 0, SEEK_SET) != 0) {
+        nn_seterr(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+        goto done;
+    }
+    if (fsz < 8) {
+        nn_seterr(err, errlen, "'%s': truncated: %ld bytes, not even the 8-byte header length", path, fsz);
+        st = ACTIV_ERR_FORMAT;
+        goto done;
+    }
+    /* the file's real size, never a number inside it, sizes this buffer */
+    *buf = malloc((size_t)fsz);
+    if (!*buf) {
+        nn_seterr(err, errlen, "out of memory for the %ld bytes of '%s'", fsz, path);
+        st = ACTIV_ERR_NOMEM;
+        goto done;
+    }
+    if (fread(*buf, 1, (size_t)fsz, fp) != (size_t)fsz) {
+        nn_seterr(err, errlen, "cannot read '%s'", path);
+        free(*buf);
+        *buf = NULL;
+        goto done;
+    }
+    *size = (size_t)fsz;
+    st = ACTIV_OK;
+done:
+    fclose(fp);
+    return st;
+}
+
+/* "1, 2, 3" into out[cap]. */
+static void shape_str(const size_t *shape, int n, char *out, size_t cap)
+{
+    out[0] = 0;
+    for (int i = 0; i < n && strlen(out) < cap - 16; i++)
+        snprintf(out + strlen(out), cap - strlen(out), "%s%zu", i ? ", " : "", shape[i]);
+}
+
+/* One tensor's object {"dtype": .., "shape": [..], "data_offsets": [b, e]} for the model's
+ * tensor e (named key), checked against e and a data block of dsize bytes: offs gets
+ * [b, e]. Returns 0, or -1 with the reason in j->err. */
+static int parse_tensor(jp *j, const st_tensor *e, const char *key, size_t dsize, size_t offs[2])
+{
+    const char *path = j->path;
+    char dtype[32] = "";
+    size_t shape[8];
+    int nshape = -1, noffs = -1;
+    if (expect(j, '{'))
+        return -1;
+    int more;
+    do {
+        char f[64];
+        if (jstring(j, f, sizeof f) || expect(j, ':'))
+            return -1;
+        if (!strcmp(f, "dtype")) {
+            if (jstring(j, dtype, sizeof dtype))
+                return -1;
+        } else if (!strcmp(f, "shape")) {
+            if (juint_array(j, shape, 8, &nshape))
+                return -1;
+        } else if (!strcmp(f, "data_offsets")) {
+            if (juint_array(j, offs, 2, &noffs))
+                return -1;
+        } else {
+            nn_seterr(j->err, j->errlen, "'%s': tensor '%s': unknown field '%s'", path, key, f);
+            return -1;
+        }
+    } while ((more = jnext(j, '}')) > 0);
+    if (more < 0)
+        return -1;
+    if (strcmp(dtype, "F32")) {
+        nn_seterr(j->err, j->errlen, "'%s': tensor '%s' has dtype '%s', expected F32", path, key, dtype);
+        return -1;
+    }
+    if (nshape < 0 || noffs != 2) {
+        nn_seterr(j->err, j->errlen, "'%s': tensor '%s' lacks %s", path, key,
+                  nshape < 0 ? "a shape" : "data_offsets [begin, end]");
+        return -1;
+    }
+    int same = nshape == e->ndim;
+    for (int i = 0; same && i < nshape; i++)
+        same = shape[i] == e->shape[i];
+    if (!same) {
+        char got[96], want[64];
+        shape_str(shape, nshape, got, sizeof got);
+        shape_str(e->shape, e->ndim, want, sizeof want);
+        nn_seterr(j->err, j->errlen, "'%s': tensor '%s' has shape [%s], the model needs [%s]", path, key, got,
+                  want);
+        return -1;
+    }
+    if (offs[0] > offs[1] || offs[1] > dsize || offs[1] - offs[0] != e->numel * 4) {
+        nn_seterr(j->err, j->errlen,
+                  "'%s': tensor '%s' has bad data_offsets [%zu, %zu] (needs %zu bytes inside a "
+                  "%zu-byte data block)", path, key, offs[0], offs[1], e->numel * 4, dsize);
+        return -1;
+    }
+    return 0;
+}
+
+/* n little-endian fp32 values from src into dst. */
+static void get_le_floats(float *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 | (uint32_t)src[4 * i + 2] << 16 |
+                     (uint32_t)src[4 * i + 3] << 24;
+        memcpy(&dst[i], &u, 4);
+    }
+}
+
+/* The header's entries (j at its '{'): each tensor of t checked and staged at its soff from
+ * the data block (dsize bytes); max_end gets the furthest byte a tensor covers. */
+static int parse_header(jp *j, st_tensor *t, int nt, const uint8_t *data, size_t dsize, float *staged,
+                        size_t *max_end)
+{
+    const char *path = j->path;
+    *max_end = 0;
+    int more = jopen(j, '{', '}');
+    if (more)
+        return more < 0 ? -1 : 0;
+    do {
+        char key[256];
+        if (jstring(j, key, sizeof key) || expect(j, ':'))
+            return -1;
+        if (!strcmp(key, "__metadata__")) {
+            if (jskip_string_map(j))
+                return -1;
+        } else {
+            st_tensor *e = NULL;
+            for (int i = 0; i < nt; i++)
+                if (!strcmp(t[i].name, key))
+                    e = &t[i];
+            if (!e) {
+                nn_seterr(j->err, j->errlen, "'%s': unexpected tensor '%s' (not in this model)", path, key);
+                return -1;
+            }
+            if (e->seen) {
+                nn_seterr(j->err, j->errlen, "'%s': tensor '%s' appears twice", path, key);
+                return -1;
+            }
+            e->seen = 1;
+            size_t offs[2];
+            if (parse_tensor(j, e, key, dsize, offs))
+                return -1;
+            if (offs[1] > *max_end)
+                *max_end = offs[1];
+            get_le_floats(staged + e->soff, data + offs[0], e->numel);
+        }
+    } while ((more = jnext(j, '}')) > 0);
+    return more;
 }
 
 /* Reads path into the tensors t[nt] (takes ownership of t), whole or not at all;
@@ -305,52 +496,19 @@ static int jskip_string_map(jp *j)
 static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path, char *err,
                             size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        nn_seterr(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        free(t);
-        return ACTIV_ERR_IO;
-    }
-    activ_status st = ACTIV_ERR_FORMAT;
-    uint8_t *buf = NULL;
+    uint8_t *buf;
+    size_t fsz;
+    activ_status st = read_file(path, &buf, &fsz, err, errlen);
     float *staged = NULL;
-    long fsz = -1;
-    struct stat sb;
-    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) { /* a directory "opens" too */
-        nn_seterr(err, errlen, "cannot read '%s': %s", path,
-                  S_ISDIR(sb.st_mode) ? strerror(EISDIR) : "not a regular file");
-        st = ACTIV_ERR_IO;
+    if (st != ACTIV_OK)
         goto done;
-    }
-    if (fseek(fp, 0, SEEK_END) == 0)
-        fsz = ftell(fp);
-    if (fsz < 0 || fseek(fp, 0, SEEK_SET) != 0) {
-        nn_seterr(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-        st = ACTIV_ERR_IO;
-        goto done;
-    }
-    if (fsz < 8) {
-        nn_seterr(err, errlen, "'%s': truncated: %ld bytes, not even the 8-byte header length", path, fsz);
-        goto done;
-    }
-    /* the file's real size, never a number inside it, sizes this buffer */
-    buf = malloc((size_t)fsz);
-    if (!buf) {
-        nn_seterr(err, errlen, "out of memory for the %ld bytes of '%s'", fsz, path);
-        st = ACTIV_ERR_NOMEM;
-        goto done;
-    }
-    if (fread(buf, 1, (size_t)fsz, fp) != (size_t)fsz) {
-        nn_seterr(err, errlen, "cannot read '%s'", path);
-        st = ACTIV_ERR_IO;
-        goto done;
-    }
+    st = ACTIV_ERR_FORMAT;
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; i--)
         hlen = hlen << 8 | buf[i];
     if (hlen > ST_MAX_HEADER || hlen > (uint64_t)fsz - 8) {
         nn_seterr(err, errlen, "'%s': truncated or corrupt: header length %llu but the file has %ld bytes",
-                  path, (unsigned long long)hlen, fsz);
+                  path, (unsigned long long)hlen, (long)fsz);
         goto done;
     }
     if (hlen < 2) {
@@ -358,7 +516,7 @@ static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path
         goto done;
     }
     const uint8_t *data = buf + 8 + hlen;
-    size_t dsize = (size_t)fsz - 8 - (size_t)hlen;
+    size_t dsize = fsz - 8 - (size_t)hlen, max_end;
 
     staged = malloc((total ? total : 1) * sizeof(float));
     if (!staged) {
@@ -367,112 +525,8 @@ static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path
     }
     jp j = {(const char *)buf + 8, (const char *)buf + 8 + hlen, (const char *)buf + 8, err, errlen,
             path};
-    if (expect(&j, '{'))
+    if (parse_header(&j, t, nt, data, dsize, staged, &max_end))
         goto done;
-    size_t max_end = 0;
-    ws(&j);
-    int empty = j.p < j.end && *j.p == '}';
-    if (empty)
-        j.p++;
-    while (!empty) {
-        char key[256];
-        if (jstring(&j, key, sizeof key) || expect(&j, ':'))
-            goto done;
-        if (!strcmp(key, "__metadata__")) {
-            if (jskip_string_map(&j))
-                goto done;
-        } else {
-            st_tensor *e = NULL;
-            for (int i = 0; i < nt; i++)
-                if (!strcmp(t[i].name, key))
-                    e = &t[i];
-            if (!e) {
-                nn_seterr(err, errlen, "'%s': unexpected tensor '%s' (not in this model)", path, key);
-                goto done;
-            }
-            if (e->seen) {
-                nn_seterr(err, errlen, "'%s': tensor '%s' appears twice", path, key);
-                goto done;
-            }
-            e->seen = 1;
-            char dtype[32] = "";
-            size_t shape[8], offs[2];
-            int nshape = -1, noffs = -1;
-            if (expect(&j, '{'))
-                goto done;
-            for (;;) {
-                char f[64];
-                if (jstring(&j, f, sizeof f) || expect(&j, ':'))
-                    goto done;
-                if (!strcmp(f, "dtype")) {
-                    if (jstring(&j, dtype, sizeof dtype))
-                        goto done;
-                } else if (!strcmp(f, "shape")) {
-                    if (juint_array(&j, shape, 8, &nshape))
-                        goto done;
-                } else if (!strcmp(f, "data_offsets")) {
-                    if (juint_array(&j, offs, 2, &noffs))
-                        goto done;
-                } else {
-                    nn_seterr(err, errlen, "'%s': tensor '%s': unknown field '%s'", path, key, f);
-                    goto done;
-                }
-                ws(&j);
-                if (j.p < j.end && *j.p == ',') {
-                    j.p++;
-                    continue;
-                }
-                if (expect(&j, '}'))
-                    goto done;
-                break;
-            }
-            if (strcmp(dtype, "F32")) {
-                nn_seterr(err, errlen, "'%s': tensor '%s' has dtype '%s', expected F32", path, key, dtype);
-                goto done;
-            }
-            if (nshape < 0 || noffs != 2) {
-                nn_seterr(err, errlen, "'%s': tensor '%s' lacks %s", path, key,
-                          nshape < 0 ? "a shape" : "data_offsets [begin, end]");
-                goto done;
-            }
-            int same = nshape == e->ndim;
-            for (int i = 0; same && i < nshape; i++)
-                same = shape[i] == e->shape[i];
-            if (!same) {
-                char got[96] = "", want[64] = "";
-                for (int i = 0; i < nshape && strlen(got) < 80; i++)
-                    snprintf(got + strlen(got), sizeof got - strlen(got), "%s%zu", i ? ", " : "", shape[i]);
-                for (int i = 0; i < e->ndim; i++)
-                    snprintf(want + strlen(want), sizeof want - strlen(want), "%s%zu", i ? ", " : "", e->shape[i]);
-                nn_seterr(err, errlen, "'%s': tensor '%s' has shape [%s], the model needs [%s]", path,
-                          key, got, want);
-                goto done;
-            }
-            if (offs[0] > offs[1] || offs[1] > dsize || offs[1] - offs[0] != e->numel * 4) {
-                nn_seterr(err, errlen,
-                          "'%s': tensor '%s' has bad data_offsets [%zu, %zu] (needs %zu bytes inside a "
-                          "%zu-byte data block)", path, key, offs[0], offs[1], e->numel * 4, dsize);
-                goto done;
-            }
-            if (offs[1] > max_end)
-                max_end = offs[1];
-            float *dst = staged + e->soff;
-            const uint8_t *src = data + offs[0];
-            for (size_t i = 0; i < e->numel; i++) {
-                uint32_t u = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 |
-                             (uint32_t)src[4 * i + 2] << 16 | (uint32_t)src[4 * i + 3] << 24;
-                memcpy(&dst[i], &u, 4);
-            }
-        }
-        ws(&j);
-        if (j.p < j.end && *j.p == ',') {
-            j.p++;
-            continue;
-        }
-        if (expect(&j, '}'))
-            goto done;
-        break;
-    }
     ws(&j);
     if (j.p != j.end) {
         nn_seterr(err, errlen, "'%s': corrupt header: trailing characters after the JSON object", path);
@@ -492,7 +546,6 @@ static activ_status st_load(st_tensor *t, int nt, size_t total, const char *path
         memcpy(t[i].ptr, staged + t[i].soff, t[i].numel * sizeof(float));
     st = ACTIV_OK;
 done:
-    fclose(fp);
     free(buf);
     free(staged);
     free(t);
@@ -501,14 +554,11 @@ done:
 
 activ_status activ_nn_model_load(activ_nn_model *m, const char *path, char *err, size_t errlen)
 {
-    if (!m || !path)
-        return ACTIV_ERR_NULL;
-    if (!m->built)
-        return ACTIV_ERR_SHAPE;
-    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)m->nlayers);
-    if (!t)
-        return ACTIV_ERR_NOMEM;
-    int nt = list_tensors(m, t);
+    st_tensor *t;
+    int nt;
+    activ_status s = tensors_of(m, NULL, path, &t, &nt);
+    if (s != ACTIV_OK)
+        return s;
     for (int i = 0; i < nt; i++)
         t[i].soff = (size_t)(t[i].ptr - m->params);
     return st_load(t, nt, m->nparams, path, err, errlen);
@@ -566,28 +616,22 @@ static int list_net_tensors(const activ_nn_net *n, st_tensor *t)
 
 activ_status activ_nn_net_save(const activ_nn_net *n, const char *path)
 {
-    if (!n || !path)
-        return ACTIV_ERR_NULL;
-    if (!n->built)
-        return ACTIV_ERR_SHAPE;
-    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)n->nlayers);
-    if (!t)
-        return ACTIV_ERR_NOMEM;
-    int nt = list_net_tensors(n, t);
+    st_tensor *t;
+    int nt;
+    activ_status s = tensors_of(NULL, n, path, &t, &nt);
+    if (s != ACTIV_OK)
+        return s;
     return st_save(t, nt, "NCHW; conv weight (out, in, k, k); dense weight (in, out): y = f(x @ weight + bias)",
                    path);
 }
 
 activ_status activ_nn_net_load(activ_nn_net *n, const char *path, char *err, size_t errlen)
 {
-    if (!n || !path)
-        return ACTIV_ERR_NULL;
-    if (!n->built)
-        return ACTIV_ERR_SHAPE;
-    st_tensor *t = malloc(sizeof(st_tensor) * 4 * (size_t)n->nlayers);
-    if (!t)
-        return ACTIV_ERR_NOMEM;
-    int nt = list_net_tensors(n, t);
+    st_tensor *t;
+    int nt;
+    activ_status s = tensors_of(NULL, n, path, &t, &nt);
+    if (s != ACTIV_OK)
+        return s;
     size_t total = 0;
     for (int i = 0; i < nt; i++)
         t[i].soff = total, total += t[i].numel;
