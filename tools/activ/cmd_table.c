@@ -306,150 +306,181 @@ static void print_json(const tstats *st, cell (*rows)[NCOLS], int n)
     printf("  ]\n}\n");
 }
 
-int cmd_table(int argc, char **argv)
+static void print_text(cell (*rows)[NCOLS], int nk)
 {
-    const char *cmd = argv[0];
+    int color = cli_color(1);
+    printf("%sActivation functions compared: every number measured through libactiv %s (fp32)%s\n\n",
+           color ? "\033[1m" : "", activ_version(), color ? "\033[0m" : "");
+    static const int formulas[] = {C_NAME, C_F, C_DF};
+    static const int measured[] = {C_NAME, C_RANGE, C_FNEG, C_FPOS, C_DMAX, C_GRAD, C_SAT,
+                                   C_MEAN, C_VANISH, C_NS, C_ULP};
+    text_table(rows, nk, formulas, 3, color);
+    putchar('\n');
+    text_table(rows, nk, measured, (int)(sizeof measured / sizeof *measured), color);
+    putchar('\n');
+    footnotes(stdout, "");
+}
+
+static void print_md(cell (*rows)[NCOLS], int nk)
+{
+    printf("|");
+    for (int j = 0; j < NCOLS; j++) {
+        putchar(' ');
+        md_escape(headers[j]);
+        printf(" |");
+    }
+    printf("\n|");
+    for (int j = 0; j < NCOLS; j++)
+        printf(j >= C_DMAX && j != C_VANISH ? "---:|" : "---|");
+    putchar('\n');
+    for (int i = 0; i < nk; i++) {
+        printf("|");
+        for (int j = 0; j < NCOLS; j++) {
+            putchar(' ');
+            md_escape(rows[i][j]);
+            printf(" |");
+        }
+        putchar('\n');
+    }
+    putchar('\n');
+    footnotes(stdout, "> ");
+}
+
+/* machine-friendly: one number per field, full precision, booleans as 0/1 */
+static void print_csv(const tstats *st, int nk)
+{
+    printf("function,alpha,beta,formula,derivative,range_min,range_max,f_neg_inf,f_pos_inf,"
+           "max_abs_derivative,mean_abs_derivative,grad_after_10_layers,saturation,mean_output,"
+           "vanishes_negative_side,vanishes_positive_side,ns_per_element,max_ulp\n");
+    for (int i = 0; i < nk; i++) {
+        const tstats *s = &st[i];
+        int ua = ka_kind_uses(s->kind, KA_alpha);
+        const double v[13] = {s->alpha,          s->beta,           s->fmin,        s->fmax,
+                              s->f_neg_inf,      s->f_pos_inf,      s->max_abs_deriv, s->mean_abs_deriv,
+                              s->grad_layers,    s->saturation,     s->mean_out,    s->ns_per_elem,
+                              s->max_ulp};
+        char b[13][40];
+        for (int k = 0; k < 13; k++)
+            fmt_num(b[k], 40, v[k], k == 11 ? 4 : 9);
+        printf("%s,%s,%s,", activ_kind_name(s->kind), ua ? b[0] : "", ka_kind_uses(s->kind, KA_beta) ? b[1] : "");
+        csv_field(ts_formula(s->kind));
+        putchar(',');
+        csv_field(ts_derivative_formula(s->kind));
+        printf(",%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,%s,%s\n", b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+               b[10], fabs(s->d_neg) < TS_VANISH_EPS, fabs(s->d_pos) < TS_VANISH_EPS,
+               s->ns_per_elem < 0 ? "" : b[11], b[12]);
+    }
+}
+
+/* --format F (or --format=F, -f F): argv[*i] is the option. Returns -1 or the exit code. */
+static int parse_format_opt(const char *cmd, int argc, char **argv, int *i, tformat *format)
+{
+    const char *s = argv[*i];
+    const char *f = s[8] == '=' ? s + 9 : *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!f)
+        return cli_usage(cmd, "%s needs text, md, csv or json", s);
+    if (s[8] != '=')
+        ++*i;
+    if (!strcmp(f, "text") || !strcmp(f, "txt"))
+        *format = F_TEXT;
+    else if (!strcmp(f, "md") || !strcmp(f, "markdown"))
+        *format = F_MD;
+    else if (!strcmp(f, "csv"))
+        *format = F_CSV;
+    else if (!strcmp(f, "json"))
+        *format = F_JSON;
+    else {
+        static const char *const fmts[] = {"text", "md", "csv", "json", "markdown"};
+        const char *sg = cli_suggest(f, fmts, 5);
+        if (sg)
+            return cli_usage(cmd, "unknown format '%s' (did you mean '%s'?); use text, md, csv or json", f, sg);
+        return cli_usage(cmd, "unknown format '%s'; use text, md, csv or json", f);
+    }
+    return -1;
+}
+
+/* What the command line asks for. */
+typedef struct {
     activ_kind kinds[MAX_FUNCS];
-    int nk = 0, timing = 1;
+    int nk, timing;
     ka_values vals;
-    memset(&vals, 0, sizeof vals);
-    tformat format = F_TEXT;
+    tformat format;
+} table_args;
+
+/* Returns -1 to go on, or the exit code (CLI_OK after --help). */
+static int parse_args(const char *cmd, table_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->timing = 1;
+    a->format = F_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int rc;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
             usage();
             return CLI_OK;
         } else if (!strcmp(s, "--format") || !strcmp(s, "-f") || !strncmp(s, "--format=", 9)) {
-            const char *f = s[8] == '=' ? s + 9 : val;
-            if (!f)
-                return cli_usage(cmd, "%s needs text, md, csv or json", s);
-            if (s[8] != '=')
-                i++;
-            if (!strcmp(f, "text") || !strcmp(f, "txt"))
-                format = F_TEXT;
-            else if (!strcmp(f, "md") || !strcmp(f, "markdown"))
-                format = F_MD;
-            else if (!strcmp(f, "csv"))
-                format = F_CSV;
-            else if (!strcmp(f, "json"))
-                format = F_JSON;
-            else {
-                static const char *const fmts[] = {"text", "md", "csv", "json", "markdown"};
-                const char *sg = cli_suggest(f, fmts, 5);
-                if (sg)
-                    return cli_usage(cmd, "unknown format '%s' (did you mean '%s'?); use text, md, csv or json", f, sg);
-                return cli_usage(cmd, "unknown format '%s'; use text, md, csv or json", f);
-            }
+            if ((rc = parse_format_opt(cmd, argc, argv, &i, &a->format)) >= 0)
+                return rc;
         } else if (ka_field_of_option(s) >= 0) {
             float v;
             if (!val)
                 return cli_usage(cmd, "%s needs a value", s);
             if (cli_parse_float(argv[++i], &v))
                 return cli_usage(cmd, "%s '%s' is not a finite number", s, argv[i]);
-            vals.v[ka_field_of_option(s)] = v;
-            vals.have[ka_field_of_option(s)] = 1;
+            a->vals.v[ka_field_of_option(s)] = v;
+            a->vals.have[ka_field_of_option(s)] = 1;
         } else if (!strcmp(s, "--no-timing")) {
-            timing = 0;
+            a->timing = 0;
         } else if (s[0] == '-' && s[1]) {
             return cli_unknown_option(cmd, s, table_opts, sizeof table_opts / sizeof *table_opts);
         } else {
-            if (nk == MAX_FUNCS)
+            if (a->nk == MAX_FUNCS)
                 return cli_usage(cmd, "at most %d functions", MAX_FUNCS);
-            int rc = cli_parse_kind(cmd, s, &kinds[nk]);
-            if (rc != CLI_OK)
+            if ((rc = cli_parse_kind(cmd, s, &a->kinds[a->nk])) != CLI_OK)
                 return rc;
-            nk++;
+            a->nk++;
         }
     }
-    if (nk == 0) {
+    if (a->nk == 0) {
         /* every kind of the manifest but prelu (leaky_relu with a learned slope) */
-        for (int k = 0; k < ACTIV_KIND_COUNT && nk < MAX_FUNCS; k++)
+        for (int k = 0; k < ACTIV_KIND_COUNT && a->nk < MAX_FUNCS; k++)
             if (k != ACTIV_PRELU)
-                kinds[nk++] = (activ_kind)k;
+                a->kinds[a->nk++] = (activ_kind)k;
     }
+    return -1;
+}
 
+int cmd_table(int argc, char **argv)
+{
+    const char *cmd = argv[0];
+    table_args a;
+    int rc = parse_args(cmd, &a, argc, argv);
+    if (rc >= 0)
+        return rc;
+    const int nk = a.nk;
     tstats st[MAX_FUNCS];
     cell rows[MAX_FUNCS][NCOLS];
     for (int i = 0; i < nk; i++) {
         activ_params p;
         float slope;
-        ts_params(kinds[i], &vals, &p, &slope);
-        activ_status s = ts_measure(kinds[i], &p, timing, &st[i]);
+        ts_params(a.kinds[i], &a.vals, &p, &slope);
+        activ_status s = ts_measure(a.kinds[i], &p, a.timing, &st[i]);
         if (s == ACTIV_ERR_PARAM)
-            return cli_usage(cmd, "%s: %s", activ_kind_name(kinds[i]), activ_status_str(s));
+            return cli_usage(cmd, "%s: %s", activ_kind_name(a.kinds[i]), activ_status_str(s));
         if (s != ACTIV_OK)
-            return cli_error("%s: %s", activ_kind_name(kinds[i]), activ_status_str(s));
+            return cli_error("%s: %s", activ_kind_name(a.kinds[i]), activ_status_str(s));
         make_row(&st[i], rows[i]);
     }
-
-    if (format == F_TEXT) {
-        int color = cli_color(1);
-        printf("%sActivation functions compared: every number measured through libactiv %s (fp32)%s\n\n",
-               color ? "\033[1m" : "", activ_version(), color ? "\033[0m" : "");
-        static const int formulas[] = {C_NAME, C_F, C_DF};
-        static const int measured[] = {C_NAME, C_RANGE, C_FNEG, C_FPOS, C_DMAX, C_GRAD, C_SAT,
-                                       C_MEAN, C_VANISH, C_NS, C_ULP};
-        text_table(rows, nk, formulas, 3, color);
-        putchar('\n');
-        text_table(rows, nk, measured, (int)(sizeof measured / sizeof *measured), color);
-        putchar('\n');
-        footnotes(stdout, "");
-    } else if (format == F_MD) {
-        printf("|");
-        for (int j = 0; j < NCOLS; j++) {
-            putchar(' ');
-            md_escape(headers[j]);
-            printf(" |");
-        }
-        printf("\n|");
-        for (int j = 0; j < NCOLS; j++)
-            printf(j >= C_DMAX && j != C_VANISH ? "---:|" : "---|");
-        putchar('\n');
-        for (int i = 0; i < nk; i++) {
-            printf("|");
-            for (int j = 0; j < NCOLS; j++) {
-                putchar(' ');
-                md_escape(rows[i][j]);
-                printf(" |");
-            }
-            putchar('\n');
-        }
-        putchar('\n');
-        footnotes(stdout, "> ");
-    } else if (format == F_CSV) {
-        /* machine-friendly: one number per field, full precision, booleans as 0/1 */
-        printf("function,alpha,beta,formula,derivative,range_min,range_max,f_neg_inf,f_pos_inf,"
-               "max_abs_derivative,mean_abs_derivative,grad_after_10_layers,saturation,mean_output,"
-               "vanishes_negative_side,vanishes_positive_side,ns_per_element,max_ulp\n");
-        for (int i = 0; i < nk; i++) {
-            const tstats *s = &st[i];
-            int ua = ka_kind_uses(s->kind, KA_alpha);
-            char b[13][40];
-            fmt_num(b[0], 40, s->alpha, 9);
-            fmt_num(b[1], 40, s->beta, 9);
-            fmt_num(b[2], 40, s->fmin, 9);
-            fmt_num(b[3], 40, s->fmax, 9);
-            fmt_num(b[4], 40, s->f_neg_inf, 9);
-            fmt_num(b[5], 40, s->f_pos_inf, 9);
-            fmt_num(b[6], 40, s->max_abs_deriv, 9);
-            fmt_num(b[7], 40, s->mean_abs_deriv, 9);
-            fmt_num(b[8], 40, s->grad_layers, 9);
-            fmt_num(b[9], 40, s->saturation, 9);
-            fmt_num(b[10], 40, s->mean_out, 9);
-            fmt_num(b[11], 40, s->ns_per_elem, 4);
-            fmt_num(b[12], 40, s->max_ulp, 9);
-            printf("%s,%s,%s,", activ_kind_name(s->kind), ua ? b[0] : "", ka_kind_uses(s->kind, KA_beta) ? b[1] : "");
-            csv_field(ts_formula(s->kind));
-            putchar(',');
-            csv_field(ts_derivative_formula(s->kind));
-            printf(",%s,%s,%s,%s,%s,%s,%s,%s,%s,%d,%d,%s,%s\n", b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-                   b[10], fabs(s->d_neg) < TS_VANISH_EPS, fabs(s->d_pos) < TS_VANISH_EPS,
-                   s->ns_per_elem < 0 ? "" : b[11], b[12]);
-        }
-    } else {
+    if (a.format == F_TEXT)
+        print_text(rows, nk);
+    else if (a.format == F_MD)
+        print_md(rows, nk);
+    else if (a.format == F_CSV)
+        print_csv(st, nk);
+    else
         print_json(st, rows, nk);
-    }
     if (fflush(stdout) != 0 || ferror(stdout))
         return cli_error("cannot write the table to stdout");
     return CLI_OK;

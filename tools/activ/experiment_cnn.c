@@ -45,6 +45,112 @@ typedef struct {
     double curve[1000];
 } result;
 
+/* The activations to run: the issue's list (gelu only where this libactiv knows the name),
+ * or the comma list (split in buf). Returns how many went into acts, or minus the exit code. */
+static int pick_activations(const char *list, char *buf, size_t len, const char *acts[MAX_ACT])
+{
+    const char *wanted[MAX_ACT];
+    int nw = 0, na = 0;
+    if (list) {
+        snprintf(buf, len, "%s", list);
+        for (char *t = strtok(buf, ","); t && nw < MAX_ACT; t = strtok(NULL, ","))
+            wanted[nw++] = t;
+    } else {
+        static const char *const def[] = {"relu", "leaky_relu", "elu", "swish", "gelu", "sigmoid"};
+        for (size_t k = 0; k < sizeof def / sizeof *def; k++)
+            wanted[nw++] = def[k];
+    }
+    for (int k = 0; k < nw; k++) {
+        activ_kind kind;
+        if (activ_kind_from_name(wanted[k], &kind) != ACTIV_OK) {
+            if (list)
+                return -cli_parse_kind("experiment", wanted[k], &kind);
+            cli_info("experiment cnn: this libactiv has no '%s'; skipped", wanted[k]);
+            continue;
+        }
+        if (kind == ACTIV_PRELU)
+            return -cli_usage("experiment", "prelu cannot follow BatchNorm here (learned slopes); choose another");
+        acts[na++] = wanted[k];
+    }
+    return na;
+}
+
+/* The reference CNN with act in every hidden layer, trained for epochs; the numbers go to r.
+ * Returns CLI_OK or CLI_FAIL. */
+static int run_one(result *r, const char *act, const activ_nn_dataset *tr, const activ_nn_dataset *te,
+                   long epochs, long seed)
+{
+    snprintf(r->name, sizeof r->name, "%s", act);
+    char spec[256], err[1024] = "";
+    snprintf(spec, sizeof spec, "conv32k3-bn-%s-pool2,conv64k3-bn-%s-pool2,flatten,dense128-%s-dropout0.3,dense10",
+             act, act, act);
+    activ_nn_net n;
+    activ_nn_optim o = {0};
+    activ_status s = tm_build(&n, spec, tr->dim, (uint64_t)seed, 0, err, sizeof err);
+    if (s == ACTIV_OK)
+        s = activ_nn_optim_init(&o, ACTIV_NN_ADAM, n.nparams, 1e-3f);
+    activ_nn_rng rng;
+    activ_nn_rng_seed(&rng, (uint64_t)seed ^ 0x5eedULL);
+    activ_nn_net_epoch_stats st;
+    r->epochs_to_90 = -1;
+    for (int e = 1; e <= epochs && s == ACTIV_OK; e++) {
+        s = activ_nn_net_train_epoch(&n, &o, tr, 128, &rng, &st, NULL, NULL);
+        if (s == ACTIV_OK)
+            s = activ_nn_net_evaluate(&n, te, 500, NULL, &r->final_acc);
+        if (s != ACTIV_OK)
+            break;
+        r->seconds += st.seconds;
+        r->curve[e - 1] = r->final_acc;
+        if (r->final_acc > r->best_acc)
+            r->best_acc = r->final_acc;
+        if (r->epochs_to_90 < 0 && r->final_acc >= 0.90)
+            r->epochs_to_90 = e;
+        fprintf(stderr, "activ: experiment cnn: %s epoch %d/%ld: test accuracy %.4f\n", act, e, epochs,
+                r->final_acc);
+    }
+    int rc = CLI_OK;
+    if (s != ACTIV_OK) {
+        rc = cli_error("experiment cnn (%s): %s", act, err[0] ? err : activ_status_str(s));
+    } else {
+        /* the layers with an activation, in order: conv block 1, conv block 2, dense */
+        int seen = 0;
+        for (int l = 0; l < n.nlayers; l++) {
+            if (tm_layer_act(&n.layers[l]) == ACTIV_NN_LINEAR)
+                continue;
+            if (seen < 2) {
+                r->dead[seen] = st.layer[l].dead_fraction;
+                r->mean_conv[seen] = st.layer[l].mean_act;
+            } else
+                r->mean_dense = st.layer[l].mean_act;
+            seen++;
+        }
+        r->ok = 1;
+    }
+    activ_nn_optim_free(&o);
+    activ_nn_net_free(&n);
+    return rc;
+}
+
+/* The table of results and its legend. */
+static void print_results(FILE *out, const result *res, int na, long epochs)
+{
+    fprintf(out, "%-11s %9s %9s %10s %10s %10s %10s %10s %8s\n", "activation", "test_acc", "ep>=0.90",
+            "dead_c1", "dead_c2", "mean_c1", "mean_c2", "mean_d", "train_s");
+    for (int k = 0; k < na; k++) {
+        const result *r = &res[k];
+        char ep[16];
+        if (r->epochs_to_90 > 0)
+            snprintf(ep, sizeof ep, "%d", r->epochs_to_90);
+        else
+            snprintf(ep, sizeof ep, "-");
+        fprintf(out, "%-11s %9.4f %9s %10.3f %10.3f %+10.4f %+10.4f %+10.4f %8.1f\n", r->name, r->final_acc, ep,
+                r->dead[0], r->dead[1], r->mean_conv[0], r->mean_conv[1], r->mean_dense, r->seconds);
+    }
+    fprintf(out, "ep>=0.90: first epoch with test accuracy >= 0.90 ('-': not within %ld epochs). dead_cN:\n"
+                 "fraction of conv block N's channels never > 0 (sigmoid: > 1/2) in the last epoch. mean_*:\n"
+                 "mean activation of conv block 1, 2 and dense128 in the last epoch.\n", epochs);
+}
+
 /* The results as JSON, to json ('-' = stdout) whole. */
 static int write_results(const char *json, const result *res, int na, long epochs, int ntrain, int ntest,
                          long seed, long threads)
@@ -130,33 +236,11 @@ int experiment_cnn(int argc, char **argv)
         else if (!strcmp(a, "--json"))
             json = v;
     }
-    /* the activations: the list, gelu only where this libactiv knows the name */
-    const char *wanted[MAX_ACT];
-    int nw = 0;
-    char listbuf[256];
-    if (list) {
-        snprintf(listbuf, sizeof listbuf, "%s", list);
-        for (char *t = strtok(listbuf, ","); t && nw < MAX_ACT; t = strtok(NULL, ","))
-            wanted[nw++] = t;
-    } else {
-        static const char *const def[] = {"relu", "leaky_relu", "elu", "swish", "gelu", "sigmoid"};
-        for (size_t k = 0; k < sizeof def / sizeof *def; k++)
-            wanted[nw++] = def[k];
-    }
     const char *acts[MAX_ACT];
-    int na = 0;
-    for (int k = 0; k < nw; k++) {
-        activ_kind kind;
-        if (activ_kind_from_name(wanted[k], &kind) != ACTIV_OK) {
-            if (list)
-                return cli_parse_kind("experiment", wanted[k], &kind);
-            cli_info("experiment cnn: this libactiv has no '%s'; skipped", wanted[k]);
-            continue;
-        }
-        if (kind == ACTIV_PRELU)
-            return cli_usage("experiment", "prelu cannot follow BatchNorm here (learned slopes); choose another");
-        acts[na++] = wanted[k];
-    }
+    char listbuf[256];
+    int na = pick_activations(list, listbuf, sizeof listbuf, acts);
+    if (na < 0)
+        return -na;
     if (threads > 0 && activ_nn_set_num_threads((int)threads) != ACTIV_OK)
         return cli_error("cannot set %ld threads", threads);
     /* the output is checked before minutes of training (it used to fail only at the end) */
@@ -179,73 +263,10 @@ int experiment_cnn(int argc, char **argv)
            "Fashion-MNIST, %d training / %d test samples, %ld epochs, Adam 1e-3, batch 128, seed %ld\n\n",
            tr.n, te.n, epochs, seed);
     int rc = CLI_OK;
-    for (int k = 0; k < na && rc == CLI_OK; k++) {
-        result *r = &res[k];
-        snprintf(r->name, sizeof r->name, "%s", acts[k]);
-        char spec[256];
-        snprintf(spec, sizeof spec, "conv32k3-bn-%s-pool2,conv64k3-bn-%s-pool2,flatten,dense128-%s-dropout0.3,dense10",
-                 acts[k], acts[k], acts[k]);
-        activ_nn_net n;
-        activ_nn_optim o = {0};
-        s = tm_build(&n, spec, tr.dim, (uint64_t)seed, 0, err, sizeof err);
-        if (s == ACTIV_OK)
-            s = activ_nn_optim_init(&o, ACTIV_NN_ADAM, n.nparams, 1e-3f);
-        activ_nn_rng rng;
-        activ_nn_rng_seed(&rng, (uint64_t)seed ^ 0x5eedULL);
-        activ_nn_net_epoch_stats st;
-        r->epochs_to_90 = -1;
-        for (int e = 1; e <= epochs && s == ACTIV_OK; e++) {
-            s = activ_nn_net_train_epoch(&n, &o, &tr, 128, &rng, &st, NULL, NULL);
-            if (s == ACTIV_OK)
-                s = activ_nn_net_evaluate(&n, &te, 500, NULL, &r->final_acc);
-            if (s != ACTIV_OK)
-                break;
-            r->seconds += st.seconds;
-            r->curve[e - 1] = r->final_acc;
-            if (r->final_acc > r->best_acc)
-                r->best_acc = r->final_acc;
-            if (r->epochs_to_90 < 0 && r->final_acc >= 0.90)
-                r->epochs_to_90 = e;
-            fprintf(stderr, "activ: experiment cnn: %s epoch %d/%ld: test accuracy %.4f\n", acts[k], e, epochs,
-                    r->final_acc);
-        }
-        if (s != ACTIV_OK) {
-            rc = cli_error("experiment cnn (%s): %s", acts[k], err[0] ? err : activ_status_str(s));
-        } else {
-            /* the layers with an activation, in order: conv block 1, conv block 2, dense */
-            int seen = 0;
-            for (int l = 0; l < n.nlayers; l++) {
-                if (tm_layer_act(&n.layers[l]) == ACTIV_NN_LINEAR)
-                    continue;
-                if (seen < 2) {
-                    r->dead[seen] = st.layer[l].dead_fraction;
-                    r->mean_conv[seen] = st.layer[l].mean_act;
-                } else
-                    r->mean_dense = st.layer[l].mean_act;
-                seen++;
-            }
-            r->ok = 1;
-        }
-        activ_nn_optim_free(&o);
-        activ_nn_net_free(&n);
-    }
+    for (int k = 0; k < na && rc == CLI_OK; k++)
+        rc = run_one(&res[k], acts[k], &tr, &te, epochs, seed);
     if (rc == CLI_OK) {
-        FILE *out = json && !strcmp(json, "-") ? stderr : stdout;
-        fprintf(out, "%-11s %9s %9s %10s %10s %10s %10s %10s %8s\n", "activation", "test_acc", "ep>=0.90",
-                "dead_c1", "dead_c2", "mean_c1", "mean_c2", "mean_d", "train_s");
-        for (int k = 0; k < na; k++) {
-            const result *r = &res[k];
-            char ep[16];
-            if (r->epochs_to_90 > 0)
-                snprintf(ep, sizeof ep, "%d", r->epochs_to_90);
-            else
-                snprintf(ep, sizeof ep, "-");
-            fprintf(out, "%-11s %9.4f %9s %10.3f %10.3f %+10.4f %+10.4f %+10.4f %8.1f\n", r->name, r->final_acc, ep,
-                    r->dead[0], r->dead[1], r->mean_conv[0], r->mean_conv[1], r->mean_dense, r->seconds);
-        }
-        fprintf(out, "ep>=0.90: first epoch with test accuracy >= 0.90 ('-': not within %ld epochs). dead_cN:\n"
-                     "fraction of conv block N's channels never > 0 (sigmoid: > 1/2) in the last epoch. mean_*:\n"
-                     "mean activation of conv block 1, 2 and dense128 in the last epoch.\n", epochs);
+        print_results(json && !strcmp(json, "-") ? stderr : stdout, res, na, epochs);
         rc = write_results(json, res, na, epochs, tr.n, te.n, seed, threads);
     }
     free(res);
