@@ -45,105 +45,80 @@ static int starts(const char *p, const char *end, const char *w)
     return (size_t)(end - p) >= n && !memcmp(p, w, n);
 }
 
-/* One token [tok, end). Returns ACTIV_OK or an error with why filled. */
-static activ_status one(activ_nn_net *n, const char *tok, const char *end, const char **why)
+/* "convNkK[sS][pP][nobias]", p after "conv". */
+static activ_status parse_conv(activ_nn_net *n, const char *p, const char *end, const char **why)
 {
-    const char *p = tok;
-    activ_status s;
-    char word[64];
-    size_t len = (size_t)(end - tok);
-    if (starts(p, end, "conv")) {
-        p += 4;
-        int oc = read_int(&p, end);
-        if (oc < 1)
-            return *why = "expected the number of filters after 'conv', as in conv32k3", ACTIV_ERR_PARAM;
-        if (p >= end || *p != 'k')
-            return *why = "expected 'k' and the kernel size, as in conv32k3", ACTIV_ERR_PARAM;
-        p++;
-        int k = read_int(&p, end), st = 1, pad = 0, bias = 1;
-        if (k < 1)
-            return *why = "expected the kernel size after 'k', as in conv32k3", ACTIV_ERR_PARAM;
-        while (p < end) {
-            if (*p == 's') {
-                p++;
-                if ((st = read_int(&p, end)) < 1)
-                    return *why = "expected a stride >= 1 after 's', as in conv32k3s2", ACTIV_ERR_PARAM;
-            } else if (*p == 'p') {
-                p++;
-                if ((pad = read_int(&p, end)) < 0)
-                    return *why = "expected a padding after 'p', as in conv32k3p1", ACTIV_ERR_PARAM;
-            } else if (starts(p, end, "nobias")) {
-                p += 6;
-                bias = 0;
-            } else
-                return *why = "unexpected text after the kernel size (allowed: sS, pP, nobias)", ACTIV_ERR_PARAM;
-        }
-        s = activ_nn_net_add_conv2d(n, oc, k, st, pad, bias, ACTIV_NN_LINEAR);
-        if (s == ACTIV_ERR_SHAPE)
-            *why = n->nlayers && n->layers[n->nlayers - 1].orank == 1
-                       ? "a conv needs an image (c, h, w) input, not flat features"
-                       : "the kernel does not fit the input (or too many layers)";
-        return s;
-    }
-    int is_max = -1;
-    if (starts(p, end, "maxpool"))
-        p += 7, is_max = 1;
-    else if (starts(p, end, "avgpool"))
-        p += 7, is_max = 0;
-    else if (starts(p, end, "pool"))
-        p += 4, is_max = 1;
-    if (is_max >= 0) {
-        int k = read_int(&p, end), st = 0;
-        if (k < 1)
-            return *why = "expected the window size, as in pool2", ACTIV_ERR_PARAM;
-        if (p < end && *p == 's') {
+    int oc = read_int(&p, end);
+    if (oc < 1)
+        return *why = "expected the number of filters after 'conv', as in conv32k3", ACTIV_ERR_PARAM;
+    if (p >= end || *p != 'k')
+        return *why = "expected 'k' and the kernel size, as in conv32k3", ACTIV_ERR_PARAM;
+    p++;
+    int k = read_int(&p, end), st = 1, pad = 0, bias = 1;
+    if (k < 1)
+        return *why = "expected the kernel size after 'k', as in conv32k3", ACTIV_ERR_PARAM;
+    while (p < end) {
+        if (*p == 's') {
             p++;
             if ((st = read_int(&p, end)) < 1)
-                return *why = "expected a stride >= 1 after 's', as in pool3s2", ACTIV_ERR_PARAM;
-        }
-        if (p != end)
-            return *why = "unexpected text after the window size (allowed: sS)", ACTIV_ERR_PARAM;
-        s = activ_nn_net_add_pool2d(n, is_max, k, st);
-        if (s == ACTIV_ERR_SHAPE)
-            *why = "pooling needs an image input at least as large as the window";
-        return s;
+                return *why = "expected a stride >= 1 after 's', as in conv32k3s2", ACTIV_ERR_PARAM;
+        } else if (*p == 'p') {
+            p++;
+            if ((pad = read_int(&p, end)) < 0)
+                return *why = "expected a padding after 'p', as in conv32k3p1", ACTIV_ERR_PARAM;
+        } else if (starts(p, end, "nobias")) {
+            p += 6;
+            bias = 0;
+        } else
+            return *why = "unexpected text after the kernel size (allowed: sS, pP, nobias)", ACTIV_ERR_PARAM;
     }
-    if (starts(p, end, "dense")) {
-        p += 5;
-        int u = read_int(&p, end);
-        if (u < 1 || p != end)
-            return *why = "expected the number of units, as in dense128", ACTIV_ERR_PARAM;
-        s = activ_nn_net_add_dense(n, u, ACTIV_NN_LINEAR);
-        if (s == ACTIV_ERR_SHAPE)
-            *why = "dense needs flat input: put 'flatten' before it";
-        return s;
+    activ_status s = activ_nn_net_add_conv2d(n, oc, k, st, pad, bias, ACTIV_NN_LINEAR);
+    if (s == ACTIV_ERR_SHAPE)
+        *why = n->nlayers && n->layers[n->nlayers - 1].orank == 1
+                   ? "a conv needs an image (c, h, w) input, not flat features"
+                   : "the kernel does not fit the input (or too many layers)";
+    return s;
+}
+
+/* "poolK[sS]" (max or average), p after the name. */
+static activ_status parse_pool(activ_nn_net *n, int is_max, const char *p, const char *end, const char **why)
+{
+    int k = read_int(&p, end), st = 0;
+    if (k < 1)
+        return *why = "expected the window size, as in pool2", ACTIV_ERR_PARAM;
+    if (p < end && *p == 's') {
+        p++;
+        if ((st = read_int(&p, end)) < 1)
+            return *why = "expected a stride >= 1 after 's', as in pool3s2", ACTIV_ERR_PARAM;
     }
-    if (starts(p, end, "dropout")) {
-        p += 7;
-        char num[32];
-        size_t m = (size_t)(end - p);
-        if (m == 0 || m >= sizeof num)
-            return *why = "expected a rate in [0, 1) after 'dropout', as in dropout0.3", ACTIV_ERR_PARAM;
-        memcpy(num, p, m);
-        num[m] = 0;
-        char *e;
-        double r = strtod(num, &e);
-        if (*e || !(r >= 0 && r < 1) || !isdigit((unsigned char)num[0]))
-            return *why = "expected a rate in [0, 1) after 'dropout', as in dropout0.3", ACTIV_ERR_PARAM;
-        return activ_nn_net_add_dropout(n, (float)r);
-    }
-    if (len == 2 && starts(p, end, "bn")) {
-        s = activ_nn_net_add_batchnorm(n, ACTIV_NN_LINEAR);
-        if (s == ACTIV_ERR_SHAPE)
-            *why = "too many layers";
-        return s;
-    }
-    if (len == 7 && starts(p, end, "flatten")) {
-        s = activ_nn_net_add_flatten(n);
-        if (s == ACTIV_ERR_SHAPE)
-            *why = "too many layers";
-        return s;
-    }
+    if (p != end)
+        return *why = "unexpected text after the window size (allowed: sS)", ACTIV_ERR_PARAM;
+    activ_status s = activ_nn_net_add_pool2d(n, is_max, k, st);
+    if (s == ACTIV_ERR_SHAPE)
+        *why = "pooling needs an image input at least as large as the window";
+    return s;
+}
+
+/* "dropoutR", p after "dropout". */
+static activ_status parse_dropout(activ_nn_net *n, const char *p, const char *end, const char **why)
+{
+    char num[32];
+    size_t m = (size_t)(end - p);
+    if (m == 0 || m >= sizeof num)
+        return *why = "expected a rate in [0, 1) after 'dropout', as in dropout0.3", ACTIV_ERR_PARAM;
+    memcpy(num, p, m);
+    num[m] = 0;
+    char *e;
+    double r = strtod(num, &e);
+    if (*e || !(r >= 0 && r < 1) || !isdigit((unsigned char)num[0]))
+        return *why = "expected a rate in [0, 1) after 'dropout', as in dropout0.3", ACTIV_ERR_PARAM;
+    return activ_nn_net_add_dropout(n, (float)r);
+}
+
+/* An activation name (or 'linear'): fused into the previous conv, dense or bn. */
+static activ_status parse_act(activ_nn_net *n, const char *tok, size_t len, const char **why)
+{
+    char word[64];
     if (len >= sizeof word)
         return *why = "unknown layer", ACTIV_ERR_PARAM;
     memcpy(word, tok, len);
@@ -159,12 +134,47 @@ static activ_status one(activ_nn_net *n, const char *tok, const char *end, const
                       "an activation name)", ACTIV_ERR_PARAM;
     if (act == ACTIV_NN_LINEAR && n->nlayers)
         return ACTIV_OK; /* 'linear' leaves the previous layer as it is */
-    s = activ_nn_net_set_last_act(n, act);
+    activ_status s = activ_nn_net_set_last_act(n, act);
     if (s == ACTIV_ERR_SHAPE)
         *why = "an activation must follow a conv, dense or bn that has none yet";
     else if (s == ACTIV_ERR_PARAM)
         *why = "prelu has learned slopes and cannot be fused into bn; put it on the conv or dense";
     return s;
+}
+
+/* One token [tok, end). Returns ACTIV_OK or an error with why filled. */
+static activ_status one(activ_nn_net *n, const char *tok, const char *end, const char **why)
+{
+    const char *p = tok;
+    activ_status s;
+    size_t len = (size_t)(end - tok);
+    if (starts(p, end, "conv"))
+        return parse_conv(n, p + 4, end, why);
+    if (starts(p, end, "maxpool"))
+        return parse_pool(n, 1, p + 7, end, why);
+    if (starts(p, end, "avgpool"))
+        return parse_pool(n, 0, p + 7, end, why);
+    if (starts(p, end, "pool"))
+        return parse_pool(n, 1, p + 4, end, why);
+    if (starts(p, end, "dense")) {
+        p += 5;
+        int u = read_int(&p, end);
+        if (u < 1 || p != end)
+            return *why = "expected the number of units, as in dense128", ACTIV_ERR_PARAM;
+        s = activ_nn_net_add_dense(n, u, ACTIV_NN_LINEAR);
+        if (s == ACTIV_ERR_SHAPE)
+            *why = "dense needs flat input: put 'flatten' before it";
+        return s;
+    }
+    if (starts(p, end, "dropout"))
+        return parse_dropout(n, p + 7, end, why);
+    if ((len == 2 && starts(p, end, "bn")) || (len == 7 && starts(p, end, "flatten"))) {
+        s = len == 2 ? activ_nn_net_add_batchnorm(n, ACTIV_NN_LINEAR) : activ_nn_net_add_flatten(n);
+        if (s == ACTIV_ERR_SHAPE)
+            *why = "too many layers";
+        return s;
+    }
+    return parse_act(n, tok, len, why);
 }
 
 activ_status activ_nn_net_parse(activ_nn_net *n, const char *spec, char *err, size_t errlen)

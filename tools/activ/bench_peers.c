@@ -173,49 +173,44 @@ static int dn_make(dn_impl *d, const_dnnl_op_desc_t desc, const_dnnl_op_desc_t h
     return rc;
 }
 
-static int dn_prepare(const bench_problem *p, bench_peer_op *op)
+/* oneDNN's prelu for (N, C, S) data: channels-last (inner 1) is tag acb, planar is abc;
+ * weights (1, C, 1). No from-output form. Returns 1 when prepared. */
+static int dn_prepare_prelu(const bench_problem *p, bench_peer_op *op, dn_impl *d)
 {
-    dn_impl *d = calloc(1, sizeof *d);
-    if (!d)
-        return 0;
-    op->name = "oneDNN";
-    op->run = dn_run;
-    op->release = dn_release;
-    op->quiesce = NULL;
-    op->impl = d;
-    op->failed = 0;
     int ok = 0;
-
-    if (p->kind == ACTIV_PRELU) {
-        /* (N, C, S): channels-last (inner 1) is tag acb, planar is abc; weights (1, C, 1). */
-        size_t C = p->channels, S = p->inner == 1 ? p->n / C : p->inner;
-        dnnl_dims_t dims = {(dnnl_dim_t)(p->n / (C * S)), (dnnl_dim_t)C, (dnnl_dim_t)S};
-        dnnl_dims_t wdims = {1, (dnnl_dim_t)C, 1};
-        dnnl_memory_desc_t md, wmd;
-        if (p->dir == BENCH_BWDY ||
-            dnnl_memory_desc_init_by_tag(&md, 3, dims, dnnl_f32, p->inner == 1 ? dnnl_acb : dnnl_abc) != dnnl_success ||
-            dnnl_memory_desc_init_by_tag(&wmd, 3, wdims, dnnl_f32, dnnl_abc) != dnnl_success)
-            goto done;
-        dnnl_prelu_desc_t fd, bd;
-        if (dnnl_prelu_forward_desc_init(&fd, p->dir == BENCH_FWD ? dnnl_forward_inference : dnnl_forward_training,
-                                         &md, &wmd) != dnnl_success)
-            goto done;
-        if (p->dir == BENCH_FWD) {
-            op->what = "prelu_forward";
-            ok = !dn_make(d, &fd, NULL) && !dn_arg(d, DNNL_ARG_SRC, &md, p->x) &&
-                 !dn_arg(d, DNNL_ARG_WEIGHTS, &wmd, p->slopes) && !dn_arg(d, DNNL_ARG_DST, &md, p->out);
-        } else {
-            op->what = "prelu_backward (with diff_weights)";
-            ok = dnnl_prelu_backward_desc_init(&bd, &md, &wmd, &md, &wmd) == dnnl_success &&
-                 !dn_make(d, &bd, &fd) && !dn_arg(d, DNNL_ARG_SRC, &md, p->x) &&
-                 !dn_arg(d, DNNL_ARG_WEIGHTS, &wmd, p->slopes) && !dn_arg(d, DNNL_ARG_DIFF_DST, &md, p->dy) &&
-                 !dn_arg(d, DNNL_ARG_DIFF_SRC, &md, p->out) && !dn_arg(d, DNNL_ARG_DIFF_WEIGHTS, &wmd, p->dparam);
-        }
-        goto done;
+    size_t C = p->channels, S = p->inner == 1 ? p->n / C : p->inner;
+    dnnl_dims_t dims = {(dnnl_dim_t)(p->n / (C * S)), (dnnl_dim_t)C, (dnnl_dim_t)S};
+    dnnl_dims_t wdims = {1, (dnnl_dim_t)C, 1};
+    dnnl_memory_desc_t md, wmd;
+    if (p->dir == BENCH_BWDY ||
+        dnnl_memory_desc_init_by_tag(&md, 3, dims, dnnl_f32, p->inner == 1 ? dnnl_acb : dnnl_abc) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&wmd, 3, wdims, dnnl_f32, dnnl_abc) != dnnl_success)
+        return 0;
+    dnnl_prelu_desc_t fd, bd;
+    if (dnnl_prelu_forward_desc_init(&fd, p->dir == BENCH_FWD ? dnnl_forward_inference : dnnl_forward_training,
+                                     &md, &wmd) != dnnl_success)
+        return 0;
+    if (p->dir == BENCH_FWD) {
+        op->what = "prelu_forward";
+        ok = !dn_make(d, &fd, NULL) && !dn_arg(d, DNNL_ARG_SRC, &md, p->x) &&
+             !dn_arg(d, DNNL_ARG_WEIGHTS, &wmd, p->slopes) && !dn_arg(d, DNNL_ARG_DST, &md, p->out);
+    } else {
+        op->what = "prelu_backward (with diff_weights)";
+        ok = dnnl_prelu_backward_desc_init(&bd, &md, &wmd, &md, &wmd) == dnnl_success &&
+             !dn_make(d, &bd, &fd) && !dn_arg(d, DNNL_ARG_SRC, &md, p->x) &&
+             !dn_arg(d, DNNL_ARG_WEIGHTS, &wmd, p->slopes) && !dn_arg(d, DNNL_ARG_DIFF_DST, &md, p->dy) &&
+             !dn_arg(d, DNNL_ARG_DIFF_SRC, &md, p->out) && !dn_arg(d, DNNL_ARG_DIFF_WEIGHTS, &wmd, p->dparam);
     }
+    return ok;
+}
 
+/* oneDNN's eltwise algorithm for the kind (and its use_dst_for_bwd form, or undef), with
+ * its alpha; 0 when oneDNN has none. */
+static int dn_alg(const bench_problem *p, bench_peer_op *op, dnnl_alg_kind_t *alg_out, dnnl_alg_kind_t *alg_dst_out,
+                  float *alpha_out)
+{
     dnnl_alg_kind_t alg, alg_dst = dnnl_alg_kind_undef;
-    float alpha = 0.0f, beta = 0.0f;
+    float alpha = 0.0f;
     switch (p->kind) {
     case ACTIV_RELU:
         alg = dnnl_eltwise_relu;
@@ -261,7 +256,7 @@ static int dn_prepare(const bench_problem *p, bench_peer_op *op)
         /* oneDNN 2.6's soft_relu is log(1 + e^x): beta 1 only (no switch: above 20 both
          * round to x in fp32) */
         if (p->beta != 1.0f)
-            goto done;
+            return 0;
         alg = dnnl_eltwise_soft_relu;
         op->what = "eltwise_soft_relu";
         break;
@@ -274,8 +269,32 @@ static int dn_prepare(const bench_problem *p, bench_peer_op *op)
         op->what = "eltwise_logsigmoid";
         break;
     default:
+        return 0;
+    }
+    *alg_out = alg, *alg_dst_out = alg_dst, *alpha_out = alpha;
+    return 1;
+}
+
+static int dn_prepare(const bench_problem *p, bench_peer_op *op)
+{
+    dn_impl *d = calloc(1, sizeof *d);
+    if (!d)
+        return 0;
+    op->name = "oneDNN";
+    op->run = dn_run;
+    op->release = dn_release;
+    op->quiesce = NULL;
+    op->impl = d;
+    op->failed = 0;
+    int ok = 0;
+    dnnl_alg_kind_t alg, alg_dst;
+    float alpha, beta = 0.0f;
+    if (p->kind == ACTIV_PRELU) {
+        ok = dn_prepare_prelu(p, op, d);
         goto done;
     }
+    if (!dn_alg(p, op, &alg, &alg_dst, &alpha))
+        goto done;
     if (p->dir == BENCH_BWDY) {
         if (alg_dst == dnnl_alg_kind_undef)
             goto done;
