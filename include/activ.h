@@ -469,14 +469,21 @@ ACTIV_API activ_status activ_glu_split_backward(activ_glu_kind kind, const float
  * patterns (little or big endian is the machine's; no struct, no compiler extension):
  *   ACTIV_F16   IEEE 754 binary16 (1 sign, 5 exponent, 10 fraction bits; numpy float16)
  *   ACTIV_BF16  bfloat16, the top 16 bits of a binary32
- * Arithmetic is fp32 or better: blocks of inputs are converted to fp32 (exactly: every
- * 16-bit value is an fp32), the fp32 kernel of the path in use runs on the block, and the
- * fp32 results are rounded to the 16-bit type with round-to-nearest-even (subnormals kept,
- * overflow to +-inf, NaN stays NaN and is quieted). Conversions use F16C (AVX2 path),
- * AVX-512F's vcvtph2ps/vcvtps2ph and AVX-512 BF16's vcvtneps2bf16 (with the fp32-subnormal
- * lanes redone in integer arithmetic: that instruction flushes them), chosen once from
- * cpuid like the kernels (ACTIV_ISA / activ_set_isa pick the path); otherwise portable C.
- * Every path gives the same bits.
+ * Arithmetic is fp32 or better: inputs are converted to fp32 (exactly: every 16-bit value
+ * is an fp32), the fp32 math of the path in use runs on them, and the fp32 results are
+ * rounded to the 16-bit type with round-to-nearest-even (subnormals kept, overflow to
+ * +-inf, NaN stays NaN and is quieted). On the AVX2 (with F16C) and AVX-512 paths the
+ * conversions sit inside the kernels' loads and stores (one pass: F16C / AVX-512F
+ * vcvtph2ps and vcvtps2ph, bfloat16 by integer round-to-nearest-even); elsewhere, and for
+ * prelu, blocks are converted (F16C, AVX-512F, AVX-512 BF16's vcvtneps2bf16 with the
+ * fp32-subnormal lanes redone in integer arithmetic: that instruction flushes them; or
+ * portable C), chosen once from cpuid like the kernels (ACTIV_ISA / activ_set_isa pick the
+ * path). The result is the 16-bit rounding of the path's fp32 kernel on the same inputs,
+ * except for relu2, softsign, hardsigmoid and hardswish on AVX2 / AVX-512: there the 16-bit
+ * kernels evaluate in fp32 lanes instead of the fp32 kernels' double lanes (a few fp32
+ * roundings, k <= 8 below except hardswish's f' near its root, argued in
+ * src/kernels/half_fused.inc), so a rounding tie may go to the neighbouring 16-bit value;
+ * zeros, signs, infinities and NaN are the same (tests/test_half.c checks every input).
  *
  * Accuracy: within 1 ULP of the 16-bit type (forward, backward, from-output). Argument:
  * the fp32 result r is within k fp32 ULPs of the exact v (k = 1 forward, 2 backward), so
