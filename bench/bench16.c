@@ -1,11 +1,14 @@
 /* bench16.c - build/activ_bench16: elements per second of the 16-bit CPU paths against the
- * fp32 path, measured side by side in the same run (7 rounds, fp32 / f16 / bf16 interleaved
- * in each; the best round of each), for every kind of the manifest, forward and backward, at
- * 64K and 1M elements. The --kinds list matches names exactly (comma-separated).
+ * fp32 path, measured side by side in the same run (R rounds, default 7, fp32 / f16 / bf16
+ * interleaved in each; the MEDIAN round of each), for every kind of the manifest, forward,
+ * backward and (--bwdy) the from-output backward, at 64K and 1M elements. The --kinds list
+ * matches names exactly (comma-separated). The path is the library's: ACTIV_ISA=avx2 etc.
+ * bench/half_speed.sh runs it on every path and writes bench/results/half_speed.txt.
  *
- *   activ_bench16 [--threads T] [--kinds relu,tanh,...]
+ *   activ_bench16 [--threads T] [--rounds R] [--bwdy] [--kinds relu,tanh,...]
  *
- * Prints Gelem/s for fp32, f16, bf16 and the ratios f16/fp32, bf16/fp32 (target >= 1). */
+ * Prints Gelem/s for fp32, f16, bf16 and the ratios f16/fp32, bf16/fp32 (target >= 1), and
+ * at the end the smallest ratio of each column. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,32 +17,51 @@
 #include "activ.h"
 #include "kernels/manifest.h"
 
+/* 1 thread: the thread's CPU time (the shared dev box descheduled a wall-clock run for whole
+ * rounds); more threads: wall clock */
+static clockid_t clk = CLOCK_MONOTONIC;
+
 static double now(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clk, &t);
     return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
-static const struct { const char *name; activ_kind k; } kinds[] = {
-#define BK(name, K, ...) {#name, K},
+#define MAXR 51
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static const struct { const char *name; activ_kind k; int fo; } kinds[] = {
+#define BK(name, K, fam, fo, ...) {#name, K, fo},
     ACTIV_FOREACH_KIND(BK)
 #undef BK
 };
 
 int main(int argc, char **argv)
 {
-    int threads = 1;
+    int threads = 1, rounds = 7, with_bwdy = 0;
     const char *only = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--bwdy")) with_bwdy = 1;
         else if (!strcmp(argv[i], "--kinds") && i + 1 < argc) only = argv[++i];
         else {
-            fprintf(stderr, "usage: activ_bench16 [--threads T] [--kinds relu,tanh,...]\n");
+            fprintf(stderr, "usage: activ_bench16 [--threads T] [--rounds R] [--bwdy] [--kinds relu,tanh,...]\n");
             return 2;
         }
     }
+    if (rounds < 1 || rounds > MAXR || threads < 1) {
+        fprintf(stderr, "activ_bench16: --rounds must be 1..%d and --threads >= 1\n", MAXR);
+        return 2;
+    }
     activ_set_num_threads(threads);
+    if (threads == 1) clk = CLOCK_THREAD_CPUTIME_ID;
     size_t nmax = 1 << 20;
     float *x = malloc(nmax * 4), *g = malloc(nmax * 4), *y = malloc(nmax * 4);
     uint16_t *xh[2], *gh[2], *yh[2];
@@ -50,8 +72,10 @@ int main(int argc, char **argv)
         for (int d = 0; d < 2; d++) xh[d][i] = activ_half_from_f32((activ_half)d, x[i]), gh[d][i] = activ_half_from_f32((activ_half)d, g[i]);
     }
     float slope = 0.25f;
-    printf("activ_bench16: path %s, %d thread(s); Gelem/s, best of 7 interleaved rounds\n", activ_isa_name(activ_get_isa()), threads);
-    printf("%-12s %-4s %8s %8s %8s %8s %8s %8s\n", "kind", "dir", "n", "fp32", "f16", "bf16", "f16/32", "bf16/32");
+    printf("activ_bench16: path %s, %d thread(s); Gelem/s (%s), median of %d interleaved rounds\n",
+           activ_isa_name(activ_get_isa()), threads, threads == 1 ? "thread CPU time" : "wall clock", rounds);
+    double worst[2] = {1e300, 1e300};
+    printf("%-16s %-4s %8s %8s %8s %8s %8s %8s\n", "kind", "dir", "n", "fp32", "f16", "bf16", "f16/32", "bf16/32");
     const size_t sizes[2] = {65536, 1 << 20};
     for (size_t ki = 0; ki < sizeof kinds / sizeof kinds[0]; ki++) {
         if (only) {
@@ -67,33 +91,45 @@ int main(int argc, char **argv)
         activ_kind k = kinds[ki].k;
         activ_params p = activ_default_params(k);
         if (k == ACTIV_PRELU) p.slopes = &slope;
-        for (int dir = 0; dir < 2; dir++)
+        for (int dir = 0; dir < 3; dir++) {
+            if (dir == 2 && (!with_bwdy || !kinds[ki].fo)) continue;
             for (int si = 0; si < 2; si++) {
                 size_t n = sizes[si];
                 int reps = (int)(((size_t)1 << 23) / n);
                 /* the three variants interleaved within each round, so a burst of load from
-                 * other processes hits all of them alike; the best round of each counts */
-                double best[3] = {1e300, 1e300, 1e300}, rate[3];
-                for (int r = 0; r < 7; r++)
+                 * other processes hits all of them alike; the median round of each counts */
+                double t[3][MAXR], rate[3];
+                for (int r = 0; r < rounds; r++)
                     for (int v = 0; v < 3; v++) {
                         double t0 = now();
                         for (int q = 0; q < reps; q++) {
                             if (v == 0) {
                                 if (dir == 0) activ_forward(k, &p, x, y, n);
-                                else activ_backward(k, &p, x, g, y, n, NULL);
+                                else if (dir == 1) activ_backward(k, &p, x, g, y, n, NULL);
+                                else activ_backward_from_output(k, &p, x, g, y, n);
                             } else {
                                 activ_half h = (activ_half)(v - 1);
                                 if (dir == 0) activ_forward16(h, k, &p, xh[v - 1], yh[v - 1], n);
-                                else activ_backward16(h, k, &p, xh[v - 1], gh[v - 1], yh[v - 1], n, NULL);
+                                else if (dir == 1) activ_backward16(h, k, &p, xh[v - 1], gh[v - 1], yh[v - 1], n, NULL);
+                                else activ_backward_from_output16(h, k, &p, xh[v - 1], gh[v - 1], yh[v - 1], n);
                             }
                         }
-                        double t = now() - t0;
-                        if (t < best[v]) best[v] = t;
+                        t[v][r] = now() - t0;
                     }
-                for (int v = 0; v < 3; v++) rate[v] = (double)n * reps / best[v] * 1e-9;
-                printf("%-12s %-4s %8zu %8.2f %8.2f %8.2f %8.2f %8.2f\n", kinds[ki].name, dir ? "bwd" : "fwd",
+                for (int v = 0; v < 3; v++) {
+                    qsort(t[v], (size_t)rounds, sizeof(double), cmp_double);
+                    rate[v] = (double)n * reps / t[v][rounds / 2] * 1e-9;
+                }
+                static const char *dn[3] = {"fwd", "bwd", "bwdy"};
+                printf("%-16s %-4s %8zu %8.3f %8.3f %8.3f %8.2f %8.2f\n", kinds[ki].name, dn[dir],
                        n, rate[0], rate[1], rate[2], rate[1] / rate[0], rate[2] / rate[0]);
+                for (int v = 1; v < 3; v++)
+                    if (rate[v] / rate[0] < worst[v - 1]) worst[v - 1] = rate[v] / rate[0];
             }
+        }
     }
+    printf("smallest ratio: f16/fp32 %.2f, bf16/fp32 %.2f\n", worst[0], worst[1]);
+    free(x), free(g), free(y);
+    for (int d = 0; d < 2; d++) free(xh[d]), free(gh[d]), free(yh[d]);
     return 0;
 }

@@ -469,21 +469,35 @@ ACTIV_API activ_status activ_glu_split_backward(activ_glu_kind kind, const float
  * patterns (little or big endian is the machine's; no struct, no compiler extension):
  *   ACTIV_F16   IEEE 754 binary16 (1 sign, 5 exponent, 10 fraction bits; numpy float16)
  *   ACTIV_BF16  bfloat16, the top 16 bits of a binary32
- * Arithmetic is fp32 or better: blocks of inputs are converted to fp32 (exactly: every
- * 16-bit value is an fp32), the fp32 kernel of the path in use runs on the block, and the
- * fp32 results are rounded to the 16-bit type with round-to-nearest-even (subnormals kept,
- * overflow to +-inf, NaN stays NaN and is quieted). Conversions use F16C (AVX2 path),
- * AVX-512F's vcvtph2ps/vcvtps2ph and AVX-512 BF16's vcvtneps2bf16 (with the fp32-subnormal
- * lanes redone in integer arithmetic: that instruction flushes them), chosen once from
- * cpuid like the kernels (ACTIV_ISA / activ_set_isa pick the path); otherwise portable C.
- * Every path gives the same bits.
+ * Arithmetic is fp32 or better. Everywhere the inputs are converted to fp32 exactly (every
+ * 16-bit value is an fp32) and results are rounded to the 16-bit type with
+ * round-to-nearest-even (subnormals kept, overflow to +-inf, NaN stays NaN and is quieted).
+ * On the AVX2 (with F16C) and AVX-512 paths the 16-bit kernels are fused
+ * (src/kernels/half_fused.inc): the conversions sit in their loads and stores (one pass;
+ * F16C / AVX-512F vcvtph2ps and vcvtps2ph, bfloat16 by integer rounding), relu works on the
+ * bit patterns, and most kinds evaluate in fp32 lanes instead of the fp32 kernels' double
+ * lanes, since a 16-bit result needs an fp32 value only within about 2^-12 relative (the
+ * error arguments are next to the code, half_fused.inc and half_smooth.inc); lanes outside
+ * a formula's fast domain (NaN, +-inf, huge or tiny values, the roots of f') take the fp32
+ * kernel's formula. So there the result may differ from the 16-bit rounding of the path's
+ * fp32 kernel by one step where the exact value is next to a rounding tie (elu, selu, celu,
+ * sigmoid, tanh, swish, softplus, logsigmoid, mish, gelu_tanh, relu2, softsign,
+ * hardsigmoid, hardswish), never in sign or NaN-ness; the other kinds give its bits. On the
+ * scalar and SSE2 paths, and for prelu, blocks of inputs are converted (F16C, AVX-512F,
+ * AVX-512 BF16's vcvtneps2bf16 with the fp32-subnormal lanes redone in integer arithmetic:
+ * that instruction flushes them; or portable C) and the path's fp32 kernel runs on them.
+ * Paths are chosen once from cpuid like the kernels (ACTIV_ISA / activ_set_isa pick one).
+ * Every element's result depends on its own inputs only (NaN payloads aside): the same
+ * for any thread count, split or alignment.
  *
  * Accuracy: within 1 ULP of the 16-bit type (forward, backward, from-output). Argument:
- * the fp32 result r is within k fp32 ULPs of the exact v (k = 1 forward, 2 backward), so
+ * the fp32 result r is within k fp32 ULPs of the exact v (k = 1 forward, 2 backward, the
+ * fp32 kernels; the fp32-lane formulas: a relative error below 2^-14, i.e. k < 2^10), so
  * |r - v| <= k 2^-13 ULP16 (fp16: 11 vs 24 significand bits; bf16: 2^-16 ULP16, 8 bits;
  * in the fp16 subnormal range the fp32 ULP is smaller still). Rounding r to the nearest
  * 16-bit value q: |q - r| <= |p - r| for p = the 16-bit value nearest v, so
- * |q - v| <= |p - v| + 2|r - v| <= 0.5 + 2k 2^-13 < 0.51 ULP16. Overflow counts +-inf as
+ * |q - v| <= |p - v| + 2|r - v| <= 0.5 + 2k 2^-13 ULP16 (< 0.51 for the fp32 kernels,
+ * < 0.75 for the fp32-lane formulas). Overflow counts +-inf as
  * the next power of two (65536 for fp16), as activ_ulp_error does: a v just under the
  * rounding threshold 65520 that comes out inf is then 0.5 ULP off. tests/sweep (--half)
  * checks all 65536 inputs of each type for every kind and direction.

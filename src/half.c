@@ -1,8 +1,10 @@
 /* half.c - every element-wise kind on 16-bit storage (binary16, bfloat16) on the CPU.
  * The contract and the 1-ULP argument are in include/activ.h ("16-bit storage on the CPU").
  *
- * A call is cut into chunks exactly as the fp32 calls are (the size depends on n only); a
- * chunk runs in blocks of ACTIV_H_BLOCK elements: convert the block's inputs to fp32 (on the
+ * A call is cut into chunks exactly as the fp32 calls are (the size depends on n only). On
+ * the AVX2 (with F16C) and AVX-512 paths a chunk is one call of the path's fused kernel
+ * (src/kernels/half_fused.inc: conversions inside the loads and stores, one pass, the same
+ * bits as below). Otherwise, and for prelu, a chunk runs in blocks of ACTIV_H_BLOCK elements: convert the block's inputs to fp32 (on the
  * stack), run the fp32 kernel of the path in use from the kernel table (the same kernels as
  * activ_forward, looked up by kind, with the block's global offset for prelu's channels),
  * round the results to 16 bits. prelu da / swish db go into one double slot per chunk, added
@@ -42,6 +44,19 @@ static void h_detect(void)
         h_avx512bf16 = (a >> 5) & 1;
     }
 #endif
+}
+
+/* the fused kernels of the path in use (half_fused.inc), or NULL: the block path */
+static const activ_kernels16 *h_fused(activ_isa isa)
+{
+    pthread_once(&h_once, h_detect);
+#if defined(__x86_64__)
+    if (isa == ACTIV_ISA_AVX512) return &activ_k16tab_avx512;
+    if (isa == ACTIV_ISA_AVX2 && h_f16c) return &activ_k16tab_avx2;
+#else
+    (void)isa;
+#endif
+    return NULL;
 }
 
 /* the conversion set for dt on the path in use */
@@ -89,6 +104,8 @@ typedef struct h_job {
     int dir;
     activ_fwd_fn fwd;
     activ_bwd_fn bwd;
+    activ_fwd16_fn fwd16; /* the fused kernels, where the path has them (else NULL) */
+    activ_bwd16_fn bwd16;
     const activ_cvt16 *cv;
     const uint16_t *x, *dy;
     uint16_t *out;
@@ -105,6 +122,12 @@ static void h_chunk(void *ctx, size_t c)
     size_t i0 = c * j->chunk, i1 = i0 + j->chunk < j->n ? i0 + j->chunk : j->n;
     double *acc = j->slots ? j->slots + c * j->slot_len : NULL;
     activ_kargs ka = j->ka;
+    if (j->fwd16 || j->bwd16) { /* one pass over the chunk */
+        ka.offset = i0;
+        if (j->dir == H_FWD) j->fwd16(j->x + i0, j->out + i0, i1 - i0, &ka);
+        else j->bwd16(j->x + i0, j->dy + i0, j->out + i0, i1 - i0, &ka, acc);
+        return;
+    }
     for (size_t i = i0; i < i1; i += ACTIV_H_BLOCK) {
         size_t len = i1 - i < ACTIV_H_BLOCK ? i1 - i : ACTIV_H_BLOCK;
         ka.offset = i;
@@ -152,6 +175,11 @@ static activ_status h_call(activ_half dt, activ_kind kind, int dir, const activ_
     j.ka.total = 0; /* blocks live on the stack: no prefetch or streaming stores there */
     if (dir == H_FWD) j.fwd = k->fwd[kind];
     else j.bwd = dir == H_BWD ? k->bwd[kind] : k->bwdy[kind];
+    const activ_kernels16 *k16 = h_fused(k->isa);
+    if (k16) {
+        if (dir == H_FWD) j.fwd16 = k16->fwd[dt][kind];
+        else j.bwd16 = dir == H_BWD ? k16->bwd[dt][kind] : k16->bwdy[dt][kind];
+    }
 
     size_t chunk = (n + ACTIV_H_MAX_CHUNKS - 1) / ACTIV_H_MAX_CHUNKS;
     if (chunk < ACTIV_H_CHUNK) chunk = ACTIV_H_CHUNK;

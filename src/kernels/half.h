@@ -31,4 +31,25 @@ extern const activ_cvt16 activ_cvt_f16_f16c, activ_cvt_bf16_avx2;
 extern const activ_cvt16 activ_cvt_f16_avx512, activ_cvt_bf16_avx512, activ_cvt_bf16_avx512bf16;
 #endif
 
+/* Whole-kernel variants with the conversions fused into the loads and stores (one pass; see
+ * half_fused.inc), indexed [activ_half][kind]: the 16-bit rounding of the path's fp32 kernel
+ * on the same inputs, bit for bit, except the kinds marked approx. NULL where a kind has none
+ * (prelu; bwdy without a from-output form). acc as activ_bwd_fn's. */
+#include "kernels/manifest.h"
+typedef void (*activ_fwd16_fn)(const uint16_t *x, uint16_t *y, size_t n, const activ_kargs *a);
+typedef void (*activ_bwd16_fn)(const uint16_t *x, const uint16_t *dy, uint16_t *dx, size_t n,
+                               const activ_kargs *a, double *acc);
+typedef struct activ_kernels16 {
+    activ_fwd16_fn fwd[2][ACTIV_KIND_COUNT];
+    activ_bwd16_fn bwd[2][ACTIV_KIND_COUNT];
+    activ_bwd16_fn bwdy[2][ACTIV_KIND_COUNT];
+    /* 1 where the kind's 16-bit kernels evaluate their own fp32 formula (half_fused.inc):
+     * within 1 ULP16 of the rounded fp32 kernel instead of identical to it */
+    unsigned char approx[ACTIV_KIND_COUNT];
+} activ_kernels16;
+#if defined(__x86_64__)
+/* half_fused_avx2.c (AVX2 + FMA + F16C), half_fused_avx512.c */
+extern const activ_kernels16 activ_k16tab_avx2, activ_k16tab_avx512;
+#endif
+
 #endif
