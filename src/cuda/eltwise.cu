@@ -66,8 +66,8 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
 /* One element: v = input, g = dy (unused for forward), a = alpha or the prelu channel's slope.
  * fp32 storage runs the pair-compensated fp32 math (<= 1 / 2 ULP), 16-bit storage the plain
  * fp32 math (math_f32.cuh and math_f32_p.cuh state the error arguments); rare lanes (far
- * tails, NaN/inf where a pair step would not pass them) call the double formulas, which are
- * __noinline__ on the device. */
+ * tails, NaN/inf where a pair step would not pass them) call the double formulas (inlined:
+ * see ACTIV_FALLBACK in math.cuh). */
 template <int DT, int K, int D>
 __device__ __forceinline__ float elem(float v, float g, float a, const Args &p) {
     const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
