@@ -2,13 +2,13 @@
  *   activ_gpu_sweep [stride = 1]
  * For every kind (and the parameter sets of tests/cuda/test_cuda_math_host) and direction:
  *   fp32: every fp32 bit pattern (2^32 / stride), the kernels' per-element functions
- *     (fwd_f32, bwd_f32 with dy = 1 and dy = -0.7, bwdy_f32 on y = fwd_f32(x)) against the
- *     float64 oracle ON THE GPU: math.cuh's double functions fwd / deriv / deriv_from_output
+ *     (fwd_f32p, bwd_f32p with dy = 1 and dy = -0.7, bwdy_f32p on y = fwd_f32p(x)) against the
+ *     float64 oracle ON THE GPU: math.cuh's double functions fwd_p / deriv_p / deriv_from_output_p
  *     (exp/expm1 to 2^-42, IEEE double division; the old device path, which matched src/ref's
  *     correctly rounded values on the host and on an H200), so a measured error is exact to
  *     ~2^-17 ULP.
- *   16-bit: every bf16 and every fp16 input, fwd_lp / bwd_lp (dy = 1, -0.7 and a large and a
- *     subnormal dy of the type) / bwdy_lp, rounded to the type, against the same oracle.
+ *   16-bit: every bf16 and every fp16 input, fwd_lpp / bwd_lpp (dy = 1, -0.7 and a large and a
+ *     subnormal dy of the type) / bwdy_lpp, rounded to the type, against the same oracle.
  * Prints one TSV row per (kind, params, direction, type): max ULP, inputs over the bound
  * (fp32 fwd 1, bwd 2; 16-bit 1), NaN/sign-of-zero mismatches. Exit status 1 if any bound is
  * broken. These are the very functions eltwise.cu's kernels inline. */
@@ -68,7 +68,7 @@ struct Tally {
 
 enum { FWD = 0, BWD = 1, BWDY = 2 };
 
-__global__ void sweep32(int kind, int dir, float a, float b, float dy, uint32_t stride, Res *r) {
+__global__ void sweep32(int kind, int dir, KParams kp, float dy, uint32_t stride, Res *r) {
     const double vmax = 0x1.fffffep127, top = 0x1p128;
     Tally t;
     for (uint64_t u = ((uint64_t)blockIdx.x * blockDim.x + threadIdx.x) * stride; u < 0x100000000ull;
@@ -76,17 +76,17 @@ __global__ void sweep32(int kind, int dir, float a, float b, float dy, uint32_t 
         float x = __uint_as_float((uint32_t)u);
         double got, ref, bound;
         if (dir == FWD) {
-            got = fwd_f32(kind, x, a, b);
-            ref = fwd(kind, x, a, b);
+            got = fwd_f32p(kind, x, kp);
+            ref = fwd_p(kind, x, kp);
             bound = 1.0;
         } else if (dir == BWD) {
-            got = bwd_f32(kind, x, dy, a, b);
-            ref = (double)dy * deriv(kind, x, a, b);
+            got = bwd_f32p(kind, x, dy, kp);
+            ref = (double)dy * deriv_p(kind, x, kp);
             bound = 2.0;
         } else {
-            float y = fwd_f32(kind, x, a, b);
-            got = bwdy_f32(kind, y, dy, a, b);
-            ref = (double)dy * deriv_from_output(kind, y, a, b);
+            float y = fwd_f32p(kind, x, kp);
+            got = bwdy_f32p(kind, y, dy, kp);
+            ref = (double)dy * deriv_from_output_p(kind, y, kp);
             bound = 2.0;
         }
         bool bad = false;
@@ -96,7 +96,7 @@ __global__ void sweep32(int kind, int dir, float a, float b, float dy, uint32_t 
     t.flush(r);
 }
 
-__global__ void sweep16(int kind, int dir, float a, float b, int bf, Res *r) {
+__global__ void sweep16(int kind, int dir, KParams kp, int bf, Res *r) {
     uint32_t h = blockIdx.x * blockDim.x + threadIdx.x;
     if (h >= 65536) return;
     const int mant = bf ? 8 : 11, emin = bf ? -126 : -14;
@@ -110,16 +110,16 @@ __global__ void sweep16(int kind, int dir, float a, float b, int bf, Res *r) {
         float dy = dys[j], v;
         double ref;
         if (dir == FWD) {
-            v = fwd_lp(kind, x, a, b);
-            ref = fwd(kind, x, a, b);
+            v = fwd_lpp(kind, x, kp);
+            ref = fwd_p(kind, x, kp);
         } else if (dir == BWD) {
-            v = bwd_lp(kind, x, dy, a, b);
-            ref = (double)dy * deriv(kind, x, a, b);
+            v = bwd_lpp(kind, x, dy, kp);
+            ref = (double)dy * deriv_p(kind, x, kp);
         } else {
-            float y = fwd_lp(kind, x, a, b);
+            float y = fwd_lpp(kind, x, kp);
             y = bf ? bf2f(f2bf_rn(y)) : h2f(f2h_rn(y)); /* a stored 16-bit output */
-            v = bwdy_lp(kind, y, dy, a, b);
-            ref = (double)dy * deriv_from_output(kind, y, a, b);
+            v = bwdy_lpp(kind, y, dy, kp);
+            ref = (double)dy * deriv_from_output_p(kind, y, kp);
         }
         double got = bf ? bf2f(f2bf_rn(v)) : h2f(f2h_rn(v));
         bool bad = false;
@@ -148,7 +148,11 @@ int main(int argc, char **argv) {
         {ACTIV_RELU, 0, 1}, {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
         {ACTIV_ELU, 1.0f, 1}, {ACTIV_ELU, 0.5f, 1}, {ACTIV_SWISH, 0, 1.0f},
         {ACTIV_SWISH, 0, 1.702f}, {ACTIV_SWISH, 0, -0.5f}, {ACTIV_SWISH, 0, 0.0f},
-        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1},
+        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1}, {ACTIV_RELU6, 1, 1}, {ACTIV_HARDTANH, 1, 1},
+        {ACTIV_HARDSIGMOID, 1.0f / 6.0f, 0.5f}, {ACTIV_HARDSIGMOID, 0.2f, 0.5f},
+        {ACTIV_HARDSWISH, 1, 1}, {ACTIV_SOFTSIGN, 1, 1}, {ACTIV_RELU2, 1, 1},
+        {ACTIV_THRESHOLDED_RELU, 1, 1}, {ACTIV_THRESHOLDED_RELU, 0.5f, 1},
+        {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1}, {ACTIV_CELU, 0.5f, 1},
         {ACTIV_GELU, 0, 1}, {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1.0f},
         {ACTIV_SOFTPLUS, 0, 0.5f}, {ACTIV_MISH, 0, 1}, {ACTIV_LOGSIGMOID, 0, 1}};
     Res *r;
@@ -163,11 +167,13 @@ int main(int argc, char **argv) {
     printf("# sweep\tkind\ta\tb\tdir\ttype\tdy\tmax_ulp\tover_bound\tnan_or_zero_sign\n");
     for (const P &p : params)
         for (int dir = FWD; dir <= BWDY; dir++) {
+            activ_params ap = activ_default_params((activ_kind)p.kind);
+            const KParams kp = {p.a, p.b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
             if (dir == BWDY && !has_from_output(p.kind)) continue;
             const float dys[] = {1.0f, -0.7f};
             for (int j = 0; j < (dir == FWD ? 1 : 2); j++) {
                 *r = Res{0, 0, 0};
-                sweep32<<<grid, 256>>>(p.kind, dir, p.a, p.b, dys[j], stride, r);
+                sweep32<<<grid, 256>>>(p.kind, dir, kp, dys[j], stride, r);
                 CK(cudaGetLastError());
                 CK(cudaDeviceSynchronize());
                 double m;
@@ -178,7 +184,7 @@ int main(int argc, char **argv) {
             }
             for (int bf = 1; bf >= 0; bf--) {
                 *r = Res{0, 0, 0};
-                sweep16<<<256, 256>>>(p.kind, dir, p.a, p.b, bf, r);
+                sweep16<<<256, 256>>>(p.kind, dir, kp, bf, r);
                 CK(cudaGetLastError());
                 CK(cudaDeviceSynchronize());
                 double m;

@@ -63,33 +63,22 @@ __device__ __forceinline__ size_t prelu_channel(size_t i, size_t inner, size_t c
     return (i / inner) % channels;
 }
 
-/* One element: v = input, g = dy (unused for forward), a = alpha or slope. fp32 storage runs
- * the pair-compensated fp32 math (<= 1 / 2 ULP), 16-bit storage the plain fp32 math
- * (math_f32.cuh states both error arguments). */
-/* relu6 .. celu: the double formulas of math.cuh (KParams carries gamma, min_val, max_val),
- * rounded once to float; a 16-bit store then rounds that float once more, which stays within
- * 0.5 ULP16 + 0.5 ULP32 < 1 ULP16. Not inlined: inside the 4-vector loop the double
- * formulas would spill registers. TODO(perf): fp32 math_f32.cuh versions, as for the seed's
- * kinds. */
-__device__ __noinline__ float elem_dbl(int K, int D, float v, float g, float a, const Args &p) {
-    const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
-    if (D == DIR_FWD) return (float)fwd_p(K, v, kp);
-    if (D == DIR_BWD) return (float)((double)g * deriv_p(K, v, kp));
-    return (float)((double)g * deriv_from_output_p(K, v, kp));
-}
-
+/* One element: v = input, g = dy (unused for forward), a = alpha or the prelu channel's slope.
+ * fp32 storage runs the pair-compensated fp32 math (<= 1 / 2 ULP), 16-bit storage the plain
+ * fp32 math (math_f32.cuh and math_f32_p.cuh state the error arguments); rare lanes (far
+ * tails, NaN/inf where a pair step would not pass them) call the double formulas (inlined:
+ * see ACTIV_FALLBACK in math.cuh). */
 template <int DT, int K, int D>
 __device__ __forceinline__ float elem(float v, float g, float a, const Args &p) {
-    if (K >= ACTIV_RELU6 && K <= ACTIV_CELU) return elem_dbl(K, D, v, g, a, p);
-    const float b = p.b, t = p.t;
+    const KParams kp = {a, p.b, p.g, p.lo, p.hi, p.t};
     if (DT == ACTIV_CUDA_F32) {
-        if (D == DIR_FWD) return fwd_f32(K, v, a, b, t);
-        if (D == DIR_BWD) return bwd_f32(K, v, g, a, b, t);
-        return bwdy_f32(K, v, g, a, b, t);
+        if (D == DIR_FWD) return fwd_f32p(K, v, kp);
+        if (D == DIR_BWD) return bwd_f32p(K, v, g, kp);
+        return bwdy_f32p(K, v, g, kp);
     }
-    if (D == DIR_FWD) return fwd_lp(K, v, a, b, t);
-    if (D == DIR_BWD) return bwd_lp(K, v, g, a, b, t);
-    return bwdy_lp(K, v, g, a, b, t);
+    if (D == DIR_FWD) return fwd_lpp(K, v, kp);
+    if (D == DIR_BWD) return bwd_lpp(K, v, g, kp);
+    return bwdy_lpp(K, v, g, kp);
 }
 
 /* One 16-byte vector of V elements starting at element i0. */
@@ -140,17 +129,15 @@ __device__ __forceinline__ uint4 eltwise_vec(const Args &p, uint4 xi, uint4 gi, 
  * U*16 bytes per input array in flight. The last tile checks bounds per vector; the scalar
  * head and tail (at most 2V - 2 elements, only when the pointers are not 16-byte aligned or
  * n is not a multiple of V) go to the first threads of the grid. */
-/* U: 4 where the kind has fp32 math (few registers); 1 for the kinds still evaluated in
- * double (TODO(perf): fp32 math for gelu, gelu_tanh, softplus, mish, logsigmoid), whose
- * double code would spill with 4 vectors in flight and is fp64-bound anyway. */
-template <int K> struct Units {
-    static constexpr int value = (K == ACTIV_RELU || K == ACTIV_LEAKY_RELU || K == ACTIV_PRELU ||
-                                  K == ACTIV_ELU || K == ACTIV_SWISH || K == ACTIV_SIGMOID ||
-                                  K == ACTIV_TANH) ? 4 : 1;
+/* U: 4 vectors per thread per tile (the hot path of every kind is fp32 math now), except
+ * 16-bit hardsigmoid: 2 (at 4, its inlined double kink-lane fallback spilled 4 bytes on sm_90
+ * for fp16 backward; -Xptxas -warn-spills is an error in this build). */
+template <int DT, int K> struct Units {
+    static constexpr int value = (DT != ACTIV_CUDA_F32 && K == ACTIV_HARDSIGMOID) ? 2 : 4;
 };
 template <int DT, int K, int D>
 __global__ void __launch_bounds__(THREADS) eltwise_kernel(Args p, size_t head, size_t nvec) {
-    constexpr int U = Units<K>::value;
+    constexpr int U = Units<DT, K>::value;
     typedef St<DT> S;
     typedef typename S::T T;
     constexpr int V = 16 / sizeof(T);
@@ -423,7 +410,7 @@ void launch_eltwise(const Args &p, cudaStream_t s) {
         nvec = (p.n - head) / V;
     }
     size_t nscalar = p.n - nvec * V;
-    constexpr size_t U = Units<K>::value;
+    constexpr size_t U = Units<DT, K>::value;
     size_t tiles = (nvec + (size_t)THREADS * U - 1) / ((size_t)THREADS * U);
     size_t sblocks = (nscalar + THREADS - 1) / THREADS;
     size_t g = tiles > sblocks ? tiles : sblocks;

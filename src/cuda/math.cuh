@@ -4,9 +4,9 @@
  *
  * Two layers. The kernels run math_f32.cuh (included at the end): fp32 arithmetic, with
  * exact pair steps where the fp32 contract needs them, plain fp32 for 16-bit storage. The
- * double functions here (fwd, deriv, deriv_from_output) are (a) the fallback those fp32
- * functions call for rare inputs (far tails, NaN) and for the fp32 path of the smooth kinds,
- * and (b) the float64 oracle of the exhaustive device sweep (bench/gpu_sweep.cu).
+ * double functions here (fwd, deriv, deriv_from_output and their _p forms) are (a) the
+ * fallback those fp32 functions call for rare inputs (far tails, NaN, kink lanes), and (b) the
+ * float64 oracle of the exhaustive device sweep (bench/gpu_sweep.cu).
  *
  * Double precision. Every transcendental is evaluated in double with our own exp/expm1
  * (Cody-Waite reduction + Taylor polynomial, relative error below 2^-42), so the value before
@@ -26,8 +26,18 @@
 
 #ifdef __CUDACC__
 #define ACTIV_HD __host__ __device__ __forceinline__
+/* the double fallback of the fp32 functions (rare lanes). Inlined: as a call (__noinline__)
+ * it made ptxas spill inside the double-division subroutine it calls, since the unrolled
+ * kernels keep their loaded vectors live across the call. */
+#define ACTIV_FALLBACK __host__ __device__ __forceinline__
 #else
 #define ACTIV_HD static inline
+#define ACTIV_FALLBACK static inline
+#endif
+/* called on every entry to a double fallback; tests/cuda/test_cuda_math_host counts them to
+ * show that the fp32 paths, not the fallback, are what its sweep measures */
+#ifndef ACTIV_CUDA_FALLBACK_HOOK
+#define ACTIV_CUDA_FALLBACK_HOOK() ((void)0)
 #endif
 
 namespace activ_cuda_math {

@@ -7,8 +7,11 @@
  *   fwd_f32 / bwd_f32 / bwdy_f32   fp32 storage: <= 1 ULP forward, <= 2 ULP backward
  *   fwd_lp  / bwd_lp  / bwdy_lp    16-bit storage (bf16, fp16): plain fp32, then one rounding
  *                                  (the smooth kinds' in math_smooth_lp.cuh)
- * TODO(perf): the smooth kinds (gelu, gelu_tanh, softplus, mish, logsigmoid) still take the
- * double functions on fp32 storage; their pair-compensated fp32 versions are not written.
+ * The kernels call fwd_f32p ... bwdy_lpp (math_f32_p.cuh), which add relu6 .. celu (their
+ * parameters in KParams) and pass every other kind on to the functions here. softplus,
+ * logsigmoid (a pair log1p), mish, gelu_tanh and gelu (a pair erfc) are in
+ * math_smooth_f32.cuh; their 16-bit storage is plain fp32 (math_smooth_lp.cuh). The double
+ * functions remain the fallback of the rare lanes only.
  *
  * Only IEEE operations that the host reproduces bit for bit: +, -, *, / (correctly rounded on
  * the device by default), fmaf, and integer bit tricks. No __expf/ex2.approx/rcp.approx (their
@@ -89,6 +92,13 @@ ACTIV_HD f2 inv_f2(f2 d) {
     float r = fmaf(-q, d.h, 1.0f);
     r = fmaf(-q, d.l, r);
     return fast2sum(q, q * r);
+}
+/* (n.h + n.l) / c for a small integer c (3, 5, 6): q + (n - c q)/c, the remainder exact (fmaf;
+ * also for a subnormal q: both terms are multiples of 2^-149), relative error < 2^-46 */
+ACTIV_HD f2 div_small(f2 n, float c) {
+    float q = n.h / c;
+    float r = fmaf(-q, c, n.h);
+    return fast2sum(q, (r + n.l) / c);
 }
 /* 2^k as a float, -149 <= k <= 127 */
 ACTIV_HD float p2f(int k) {
@@ -247,12 +257,21 @@ ACTIV_HD f2 swish_d_f2(float zh, float zl) {
 }
 
 /* the double functions, rounded once: the fallback for the rare lanes */
-ACTIV_HD float fwd_dbl(int kind, float x, float a, float b, float t) {
+ACTIV_FALLBACK float fwd_dbl(int kind, float x, float a, float b, float t) {
+    ACTIV_CUDA_FALLBACK_HOOK();
     return (float)fwd(kind, x, a, b, t);
 }
-ACTIV_HD float bwd_dbl(int kind, float x, float dy, float a, float b, float t) {
+ACTIV_FALLBACK float bwd_dbl(int kind, float x, float dy, float a, float b, float t) {
+    ACTIV_CUDA_FALLBACK_HOOK();
     return (float)((double)dy * deriv(kind, x, a, b, t));
 }
+ACTIV_FALLBACK float bwdy_dbl(int kind, float y, float dy, float a, float b, float t) {
+    ACTIV_CUDA_FALLBACK_HOOK();
+    return (float)((double)dy * deriv_from_output(kind, y, a, b, t));
+}
+
+/* softplus, logsigmoid: pair log1p (math_smooth_f32.cuh) */
+#include "math_smooth_f32.cuh"
 
 /* ---- fp32 storage: forward ---- */
 ACTIV_HD float fwd_f32(int kind, float x, float a, float b, float t = 20.0f) {
@@ -299,7 +318,12 @@ ACTIV_HD float fwd_f32(int kind, float x, float a, float b, float t = 20.0f) {
         float sc = p2f(k);
         return fmaf(p.h, sc, p.l * sc);
     }
-    default: return fwd_dbl(kind, x, a, b, t); /* TODO(perf): fp32 pair math for the smooth kinds */
+    case ACTIV_SOFTPLUS: return softplus_fwd_f32(x, b, t);
+    case ACTIV_LOGSIGMOID: return logsigmoid_fwd_f32(x);
+    case ACTIV_MISH: return mish_fwd_f32(x);
+    case ACTIV_GELU_TANH: return gelu_tanh_fwd_f32(x);
+    case ACTIV_GELU: return gelu_fwd_f32(x);
+    default: return fwd_dbl(kind, x, a, b, t);
     }
 }
 
@@ -333,6 +357,11 @@ ACTIV_HD float bwd_f32(int kind, float x, float dy, float a, float b, float t = 
         if (!(z.h >= -86.0f) || fabsf(z.h) < 0x1p-100f) return bwd_dbl(kind, x, dy, a, b, t);
         return dy_times(dy, swish_d_f2(z.h, z.l));
     }
+    case ACTIV_SOFTPLUS: return softplus_bwd_f32(x, dy, b, t);
+    case ACTIV_LOGSIGMOID: return logsigmoid_bwd_f32(x, dy);
+    case ACTIV_MISH: return mish_bwd_f32(x, dy);
+    case ACTIV_GELU_TANH: return gelu_tanh_bwd_f32(x, dy);
+    case ACTIV_GELU: return gelu_bwd_f32(x, dy);
     default: return bwd_dbl(kind, x, dy, a, b, t);
     }
 }
@@ -357,7 +386,9 @@ ACTIV_HD float bwdy_f32(int kind, float y, float dy, float a, float b = 1.0f, fl
         f2 o = two_sum(1.0f, -q.h);
         return dy_times(dy, {o.h, o.l - q.l});
     }
-    default: return (float)((double)dy * deriv_from_output(kind, y, a, b, t));
+    case ACTIV_SOFTPLUS: return softplus_bwdy_f32(y, dy, b, t);
+    case ACTIV_LOGSIGMOID: return logsigmoid_bwdy_f32(y, dy);
+    default: return bwdy_dbl(kind, y, dy, a, b, t);
     }
 }
 
@@ -566,5 +597,8 @@ ACTIV_HD float bwdy_lp(int kind, float y, float dy, float a, float b = 1.0f, flo
     default: return bwdy_f32(kind, y, dy, a, b, t);
     }
 }
+
+/* relu6 .. celu (KParams) and the kernels' entry points fwd_f32p ... bwdy_lpp */
+#include "math_f32_p.cuh"
 
 #endif

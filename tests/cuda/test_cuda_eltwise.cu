@@ -13,6 +13,7 @@
 #include <cuda_runtime.h>
 #include "activ_cuda.h"
 #include "math.cuh"
+#include "kernels/manifest.h"
 extern "C" {
 #include "ref/ref.h"
 }
@@ -57,13 +58,29 @@ static float from_storage(activ_cuda_dtype dt, const void *src, size_t i) {
 /* the kernels' result, bit for bit: the host build of the same per-element math (fp32
  * storage: the pair-compensated fp32 functions; 16-bit: plain fp32, then one rounding) */
 enum { FWD, BWD, BWDY };
+/* the kernels' KParams: alpha (or the slope) and beta of the case, the kind's other defaults */
+static KParams case_kp(activ_kind k, float a, float b) {
+    activ_params ap = activ_default_params(k);
+    KParams kp = {a, b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
+    return kp;
+}
+static bool has_from_output(activ_kind kind) {
+    switch (kind) {
+#define ACTIV_X_(name, K, fam, fo, ...) \
+    case K: return fo;
+        ACTIV_FOREACH_KIND(ACTIV_X_)
+#undef ACTIV_X_
+    default: return false;
+    }
+}
 static uint32_t expected_bits(activ_cuda_dtype dt, int dir, activ_kind k, float x, float dy, float a,
                               float b) {
     float v;
+    const KParams kp = case_kp(k, a, b);
     if (dt == ACTIV_CUDA_F32)
-        v = dir == FWD ? fwd_f32(k, x, a, b) : dir == BWD ? bwd_f32(k, x, dy, a, b) : bwdy_f32(k, x, dy, a, b);
+        v = dir == FWD ? fwd_f32p(k, x, kp) : dir == BWD ? bwd_f32p(k, x, dy, kp) : bwdy_f32p(k, x, dy, kp);
     else
-        v = dir == FWD ? fwd_lp(k, x, a, b) : dir == BWD ? bwd_lp(k, x, dy, a, b) : bwdy_lp(k, x, dy, a, b);
+        v = dir == FWD ? fwd_lpp(k, x, kp) : dir == BWD ? bwd_lpp(k, x, dy, kp) : bwdy_lpp(k, x, dy, kp);
     if (dt == ACTIV_CUDA_F32) return fbits(v);
     return dt == ACTIV_CUDA_BF16 ? f2bf_rn(v) : f2h_rn(v);
 }
@@ -141,7 +158,7 @@ static void run_case(const Case &c, int dir, activ_cuda_dtype dt, size_t n, size
     }
     if (dir == BWDY) /* from-output: feed valid outputs y = f(x) */
         for (size_t i = 0; i < n; i++)
-            vx[i] = to_storage(dt, (float)fwd(c.kind, vx[i], c.a, c.b), hx.data(), i);
+            vx[i] = to_storage(dt, (float)fwd_p(c.kind, vx[i], case_kp(c.kind, c.a, c.b)), hx.data(), i);
     std::vector<float> hslopes(c.channels);
     for (size_t k = 0; k < c.channels; k++) hslopes[k] = k == 0 ? c.a : rndf(-0.5f, 0.9f);
     float *dslopes = NULL;
@@ -284,14 +301,21 @@ int main(void) {
                           {ACTIV_LEAKY_RELU, -0.3f, 1, 1, 1}, {ACTIV_PRELU, 0.25f, 1, 3, 7},
                           {ACTIV_ELU, 1.0f, 1, 1, 1},      {ACTIV_ELU, 0.0f, 1, 1, 1},
                           {ACTIV_SWISH, 0, 1.0f, 1, 1},    {ACTIV_SWISH, 0, -1.5f, 1, 1},
-                          {ACTIV_SIGMOID, 0, 1, 1, 1},     {ACTIV_TANH, 0, 1, 1, 1}};
+                          {ACTIV_SIGMOID, 0, 1, 1, 1},     {ACTIV_TANH, 0, 1, 1, 1},
+                          /* from here on: not in the quick (compute-sanitizer) run except selu */
+                          {ACTIV_RELU6, 0, 1, 1, 1},       {ACTIV_HARDSIGMOID, 1.0f / 6.0f, 0.5f, 1, 1},
+                          {ACTIV_HARDSWISH, 0, 1, 1, 1},   {ACTIV_SOFTSIGN, 0, 1, 1, 1},
+                          {ACTIV_RELU2, 0, 1, 1, 1},       {ACTIV_SELU, 1.6732632f, 1, 1, 1},
+                          {ACTIV_CELU, 0.5f, 1, 1, 1},     {ACTIV_SOFTPLUS, 0, 1.0f, 1, 1},
+                          {ACTIV_LOGSIGMOID, 0, 1, 1, 1},  {ACTIV_GELU, 0, 1, 1, 1}};
     const size_t sizes[] = {1, 3, 7, 8, 9, 31, 33, 4096 * 3 + 21 * 5, 100023};
     const size_t offs[][2] = {{0, 0}, {1, 1}, {3, 3}, {0, 1}, {2, 5}};
     /* ACTIV_TEST_QUICK=1 (compute-sanitizer runs): fewer sizes, offsets and elements */
     const bool quick = getenv("ACTIV_TEST_QUICK") != NULL;
     for (const Case &c : cases)
         for (int dir = FWD; dir <= BWDY; dir++) {
-            if (dir == BWDY && (c.kind == ACTIV_PRELU || c.kind == ACTIV_SWISH)) continue;
+            if (quick && c.kind > ACTIV_TANH && c.kind != ACTIV_SELU) continue;
+            if (dir == BWDY && !has_from_output(c.kind)) continue;
             if (dir == BWDY && c.kind == ACTIV_LEAKY_RELU && c.a <= 0) continue;
             for (int dt = 0; dt < 3; dt++)
                 for (size_t n : sizes) {
