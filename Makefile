@@ -35,7 +35,7 @@ deps:
 tour: all
 	./$(BUILD)/activ tour
 
-CNN_SPEC = conv32k3-bn-relu-pool2,conv64k3-bn-relu-pool2,flatten,dense128-relu-dropout0.3,dense10
+CNN_SPEC = conv64k3p1-bn-relu-pool2-dropout0.25,conv128k3p1-bn-relu-pool2-dropout0.25,flatten,dense128-bn-relu-dropout0.5,dense10
 cnn: all
 	./$(BUILD)/activ train --model $(CNN_SPEC) --epochs 15 --batch 128 --lr 1e-3 --optimizer adam --seed 1
 

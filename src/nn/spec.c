@@ -1,4 +1,4 @@
-/* spec.c - the layer spec: "conv32k3-bn-relu-pool2,conv64k3-bn-relu-pool2,flatten,dense128-relu-dropout0.3,dense10".
+/* spec.c - the layer spec: "conv64k3p1-bn-relu-pool2-dropout0.25,conv128k3p1-bn-relu-pool2-dropout0.25,flatten,dense128-bn-relu-dropout0.5,dense10".
  * Tokens are separated by '-' or ','; the grammar is in include/activ_nn.h and docs/activ.1. */
 #include <ctype.h>
 #include <stdlib.h>

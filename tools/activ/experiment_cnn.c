@@ -18,9 +18,9 @@ static void help(void)
 {
     printf("Usage: activ experiment cnn [OPTIONS]\n\n"
            "Trains the reference CNN with each activation (relu, leaky_relu, elu, swish, gelu when\n"
-           "this libactiv has it, sigmoid) in every hidden layer:\n"
-           "  conv32k3-bn-ACT-pool2,conv64k3-bn-ACT-pool2,flatten,dense128-ACT-dropout0.3,dense10\n"
-           "Adam 1e-3, batch 128, the same seed for all. Prints final test accuracy, the first epoch\n"
+           "this libactiv has it, sigmoid) in every hidden layer:\n  ");
+    printf(ACTIV_REFERENCE_CNN_FMT, "ACT", "ACT", "ACT");
+    printf("\nAdam 1e-3, batch 128, the same seed for all. Prints final test accuracy, the first epoch\n"
            "whose test accuracy reaches 0.90, the dead-unit (channel) fraction of each conv block's\n"
            "activation in the last epoch and the mean activation of each hidden layer.\n\n"
            "Options:\n"
@@ -82,8 +82,7 @@ static int run_one(result *r, const char *act, const activ_nn_dataset *tr, const
 {
     snprintf(r->name, sizeof r->name, "%s", act);
     char spec[256], err[1024] = "";
-    snprintf(spec, sizeof spec, "conv32k3-bn-%s-pool2,conv64k3-bn-%s-pool2,flatten,dense128-%s-dropout0.3,dense10",
-             act, act, act);
+    snprintf(spec, sizeof spec, ACTIV_REFERENCE_CNN_FMT, act, act, act);
     activ_nn_net n;
     activ_nn_optim o = {0};
     activ_status s = tm_build(&n, spec, tr->dim, (uint64_t)seed, 0, err, sizeof err);
@@ -259,8 +258,8 @@ int experiment_cnn(int argc, char **argv)
         activ_nn_dataset_free(&te);
         return cli_error("out of memory");
     }
-    printf("experiment cnn: conv32k3-bn-ACT-pool2,conv64k3-bn-ACT-pool2,flatten,dense128-ACT-dropout0.3,dense10\n"
-           "Fashion-MNIST, %d training / %d test samples, %ld epochs, Adam 1e-3, batch 128, seed %ld\n\n",
+    printf("experiment cnn: " ACTIV_REFERENCE_CNN_FMT "\n", "ACT", "ACT", "ACT");
+    printf("Fashion-MNIST, %d training / %d test samples, %ld epochs, Adam 1e-3, batch 128, seed %ld\n\n",
            tr.n, te.n, epochs, seed);
     int rc = CLI_OK;
     for (int k = 0; k < na && rc == CLI_OK; k++)
