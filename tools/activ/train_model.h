@@ -7,7 +7,7 @@
 /* The reference CNN (issue 14): two conv blocks (3x3 'same' convolution, BatchNorm, ReLU,
  * 2x2 max pooling, dropout 0.25), then Dense 128 with BatchNorm, ReLU and Dropout 0.5, and the
  * 10-way output. BatchNorm before the dense ReLU keeps its units alive: without it half of them
- * were dead after the first epoch (README, "Convolutional networks").
+ * were dead from the second epoch on (README, "Convolutional networks").
  * _FMT: the same network with the activation as a %s in each of its three places. */
 #define ACTIV_REFERENCE_CNN_FMT \
     "conv64k3p1-bn-%s-pool2-dropout0.25,conv128k3p1-bn-%s-pool2-dropout0.25,flatten,dense128-bn-%s-dropout0.5,dense10"
