@@ -10,7 +10,10 @@
  *   - the same against the fp32 kernel for all 65536 inputs, every kind, direction, type and
  *     path (the fused kernels of src/kernels/half_fused.inc); where a kind's 16-bit kernels
  *     use their own fp32 formula, a tie may round to the neighbouring value, nothing more;
- *     and the same bits again when the array starts one element later (tails, alignment).
+ *     and the same bits again when the array starts one element later (tails, alignment);
+ *   - prelu's layouts (one slope, channel runs, channels-last) on every path, sizes over
+ *     several chunks: y and dx the rounded fp32 kernel's bits, da within the bound of a
+ *     double sum of the exact terms (against a long double sum).
  * Accuracy against the double oracle over all 65536 inputs is activ_sweep --half (ctest
  * sweep_half). */
 #include <math.h>
