@@ -482,10 +482,10 @@ ACTIV_API activ_status activ_glu_split_backward(activ_glu_kind kind, const float
  * kernel's formula. So there the result may differ from the 16-bit rounding of the path's
  * fp32 kernel by one step where the exact value is next to a rounding tie (elu, selu, celu,
  * sigmoid, tanh, swish, softplus, logsigmoid, mish, gelu_tanh, relu2, softsign,
- * hardsigmoid, hardswish), never in sign or NaN-ness; the other kinds give its bits. On the
- * scalar and SSE2 paths, and for prelu, blocks of inputs are converted (F16C, AVX-512F,
- * AVX-512 BF16's vcvtneps2bf16 with the fp32-subnormal lanes redone in integer arithmetic:
- * that instruction flushes them; or portable C) and the path's fp32 kernel runs on them.
+ * hardsigmoid, hardswish), never in sign or NaN-ness; the other kinds (prelu too, every
+ * channel layout) give its bits. Elsewhere (scalar, SSE2, AVX2 without F16C) blocks of
+ * inputs are converted (portable C, AVX2 integer rounding for bfloat16) and the path's fp32
+ * kernel runs on them.
  * Paths are chosen once from cpuid like the kernels (ACTIV_ISA / activ_set_isa pick one).
  * Every element's result depends on its own inputs only (NaN payloads aside): the same
  * for any thread count, split or alignment.

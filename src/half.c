@@ -4,7 +4,8 @@
  * A call is cut into chunks exactly as the fp32 calls are (the size depends on n only). On
  * the AVX2 (with F16C) and AVX-512 paths a chunk is one call of the path's fused kernel
  * (src/kernels/half_fused.inc: conversions inside the loads and stores, one pass, the same
- * bits as below). Otherwise, and for prelu, a chunk runs in blocks of ACTIV_H_BLOCK elements: convert the block's inputs to fp32 (on the
+ * bits as below; prelu too, with its channel layouts and da). Otherwise a chunk runs in blocks
+ * of ACTIV_H_BLOCK elements: convert the block's inputs to fp32 (on the
  * stack), run the fp32 kernel of the path in use from the kernel table (the same kernels as
  * activ_forward, looked up by kind, with the block's global offset for prelu's channels),
  * round the results to 16 bits. prelu da / swish db go into one double slot per chunk, added

@@ -10,7 +10,10 @@
  *   - the same against the fp32 kernel for all 65536 inputs, every kind, direction, type and
  *     path (the fused kernels of src/kernels/half_fused.inc); where a kind's 16-bit kernels
  *     use their own fp32 formula, a tie may round to the neighbouring value, nothing more;
- *     and the same bits again when the array starts one element later (tails, alignment).
+ *     and the same bits again when the array starts one element later (tails, alignment);
+ *   - prelu's layouts (one slope, channel runs, channels-last) on every path, sizes over
+ *     several chunks: y and dx the rounded fp32 kernel's bits, da within the bound of a
+ *     double sum of the exact terms (against a long double sum).
  * Accuracy against the double oracle over all 65536 inputs is activ_sweep --half (ctest
  * sweep_half). */
 #include <math.h>
@@ -166,6 +169,91 @@ static int h_exhaustive(void)
     printf("test_half: %ld results (all inputs x all kinds, directions, types, %d paths) against the "
            "rounded fp32 kernel: %d cases differ; %ld ties rounded the other way by the fp32-formula kinds\n",
            checked, nk, fails, ties);
+    free(x16), free(g16), free(o16), free(x), free(g), free(o);
+    return fails;
+}
+
+/* prelu's layouts on every path (the fused kernels of half_fused.inc take the channel runs,
+ * channels-last slopes and the da sum themselves): y and dx the rounded fp32 kernel's bits,
+ * and da within the bound of a double sum of the exact terms, against a long double sum:
+ * |da - S| <= 2^-24 |S| (the fp32 rounding) + n 2^-52 sum|t_i| (double additions). Sizes
+ * above ACTIV_H_SERIAL, so chunks start mid-run and mid-row. Returns the failures. */
+static int h_prelu_layouts(void)
+{
+    static const size_t lay[][2] = {{1, 1}, {3, 700}, {5, 1}, {3, 1}, {16, 1}, {37, 1}, {2, 9}};
+    const float slopes[37] = {0.25f, -0.5f, 0.1f, 1.5f, -3.0f, 0.0f, 2.0f, 0.75f, -0.125f, 1.0f,
+                              0.3f, 0.6f, -0.9f, 4.0f, 0.01f, -0.02f, 0.5f, 0.2f, 0.3f, 0.4f,
+                              0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.1f, 1.2f, 1.3f, 1.4f, -1.5f,
+                              1.6f, 1.7f, 1.8f, 1.9f, 2.1f, 2.2f, -2.3f};
+    enum { NMAX = 84000 };
+    uint16_t *x16 = malloc(NMAX * 2), *g16 = malloc(NMAX * 2), *o16 = malloc(NMAX * 2);
+    float *x = malloc(NMAX * 4), *g = malloc(NMAX * 4), *o = malloc(NMAX * 4);
+    const activ_kernels *ks[ACTIV_ISA_COUNT];
+    int nk = tu_isas(ks), fails = 0;
+    activ_isa saved = activ_get_isa();
+    tu_rng r;
+    tu_rng_seed(&r, 11);
+    for (int dt = 0; dt < 2; dt++) {
+        activ_half h = (activ_half)dt;
+        for (size_t L = 0; L < sizeof lay / sizeof lay[0]; L++) {
+            size_t C = lay[L][0], inner = lay[L][1], n = NMAX / (C * inner) * (C * inner);
+            for (size_t i = 0; i < n; i++) {
+                /* a few zeros, NaN and infinities among the values */
+                float v = (i % 97 == 5) ? 0.0f : (i % 101 == 7) ? -0.0f : tu_rng_range(&r, -40, 30);
+                if (i % 4099 == 3) v = (i & 1) ? INFINITY : -INFINITY;
+                if (i % 5003 == 9) v = NAN;
+                x16[i] = activ_half_from_f32(h, v);
+                g16[i] = activ_half_from_f32(h, tu_rng_range(&r, -3, 3));
+                x[i] = activ_half_to_f32(h, x16[i]);
+                g[i] = activ_half_to_f32(h, g16[i]);
+            }
+            activ_params p = activ_default_params(ACTIV_PRELU);
+            p.slopes = slopes, p.channels = C, p.inner = inner;
+            /* the da reference: exact products, summed in long double, per channel */
+            long double S[37] = {0}, A[37] = {0};
+            for (size_t i = 0; i < n; i++) {
+                size_t c = i / inner % C;
+                double t = (double)g[i] * (double)(x[i] > 0 ? 0.0f : x[i]);
+                if (isnan(x[i])) continue; /* NaN channels are checked for NaN below */
+                S[c] += t, A[c] += fabs(t);
+            }
+            for (int ii = 0; ii < nk; ii++) {
+                activ_set_isa(ks[ii]->isa);
+                for (int dir = 0; dir < 2; dir++) {
+                    float da[37] = {0};
+                    activ_status s1 = dir ? activ_backward(ACTIV_PRELU, &p, x, g, o, n, NULL)
+                                          : activ_forward(ACTIV_PRELU, &p, x, o, n);
+                    activ_status s2 = dir ? activ_backward16(h, ACTIV_PRELU, &p, x16, g16, o16, n, da)
+                                          : activ_forward16(h, ACTIV_PRELU, &p, x16, o16, n);
+                    int bad = 0;
+                    for (size_t i = 0; i < n; i++) bad += !h_same(h, o16[i], activ_half_from_f32(h, o[i]), 0);
+                    int dbad = 0;
+                    for (size_t c = 0; dir && c < C; c++) {
+                        int hasnan = 0;
+                        for (size_t i = c * inner; i < n && !hasnan; i += C * inner)
+                            for (size_t q = 0; q < inner; q++) hasnan |= isnan(x[i + q]);
+                        double bound = ldexp(fabs((double)S[c]), -24) + (double)n * ldexp((double)A[c], -52);
+                        int ok = hasnan || isnan((double)S[c]) ? isnan(da[c])
+                               : isinf((double)S[c]) ? (double)da[c] == (double)S[c] /* an inf term */
+                                                     : fabs((double)da[c] - (double)S[c]) <= bound;
+                        if (!ok) {
+                            if (dbad++ < 3)
+                                CHECK(0, "prelu %s C=%zu inner=%zu %s: da[%zu] %.9g, exact sum %.12Lg",
+                                      dt ? "bf16" : "f16", C, inner, tu_isa_str(ks[ii]->isa), c,
+                                      (double)da[c], S[c]);
+                        }
+                    }
+                    CHECK(s1 == ACTIV_OK && s2 == ACTIV_OK && bad == 0,
+                          "prelu %s C=%zu inner=%zu %s dir %d: %d of %zu differ from the rounded fp32 "
+                          "kernel, status %d %d", dt ? "bf16" : "f16", C, inner, tu_isa_str(ks[ii]->isa),
+                          dir, bad, n, s1, s2);
+                    fails += bad != 0 || dbad != 0 || s1 != ACTIV_OK || s2 != ACTIV_OK;
+                }
+            }
+        }
+    }
+    activ_set_isa(saved);
+    printf("test_half: prelu layouts (channels x inner, with da) on %d paths: %d cases differ\n", nk, fails);
     free(x16), free(g16), free(o16), free(x), free(g), free(o);
     return fails;
 }
@@ -358,6 +446,7 @@ int main(void)
         free(bx), free(bg), free(b1), free(b2);
     }
     h_exhaustive();
+    h_prelu_layouts();
     free(pat), free(back), free(f), free(g);
     return tu_finish("test_half");
 }

@@ -34,7 +34,7 @@ extern const activ_cvt16 activ_cvt_f16_avx512, activ_cvt_bf16_avx512, activ_cvt_
 /* Whole-kernel variants with the conversions fused into the loads and stores (one pass; see
  * half_fused.inc), indexed [activ_half][kind]: the 16-bit rounding of the path's fp32 kernel
  * on the same inputs, bit for bit, except the kinds marked approx. NULL where a kind has none
- * (prelu; bwdy without a from-output form). acc as activ_bwd_fn's. */
+ * (bwdy without a from-output form). acc as activ_bwd_fn's. */
 #include "kernels/manifest.h"
 typedef void (*activ_fwd16_fn)(const uint16_t *x, uint16_t *y, size_t n, const activ_kargs *a);
 typedef void (*activ_bwd16_fn)(const uint16_t *x, const uint16_t *dy, uint16_t *dx, size_t n,
