@@ -129,15 +129,7 @@ __global__ void sweep16(int kind, int dir, KParams kp, int bf, Res *r) {
     t.flush(r);
 }
 
-static bool has_from_output(int kind) {
-    switch (kind) {
-#define ACTIV_X_(name, K, fam, fo, ...) \
-    case K: return fo;
-        ACTIV_FOREACH_KIND(ACTIV_X_)
-#undef ACTIV_X_
-    default: return false;
-    }
-}
+static bool has_from_output(int kind) { return activ_manifest_has_from_output(kind) != 0; }
 
 int main(int argc, char **argv) {
     uint32_t stride = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 1;

@@ -19,17 +19,6 @@ static int activ_bad_alias(const void *out, const void *in, size_t bytes)
     return in && out != in && activ_overlap(out, bytes, in, bytes);
 }
 
-static int activ_has_from_output(activ_kind kind)
-{
-    switch (kind) {
-#define ACTIV_X_(name, K, fam, fo, ...) \
-    case K: return fo;
-        ACTIV_FOREACH_KIND(ACTIV_X_)
-#undef ACTIV_X_
-    default: return 0;
-    }
-}
-
 size_t activ_dparam_len(activ_kind kind, const activ_params *p)
 {
     int dp = ACTIV_DP_NONE;
@@ -80,7 +69,7 @@ activ_status activ_validate(activ_kind kind, int dir, const activ_params *p, con
 {
     if ((unsigned)kind >= ACTIV_KIND_COUNT) return ACTIV_ERR_KIND;
     if (esize == 0) return ACTIV_ERR_PARAM;
-    if (dir == ACTIV_DIR_BWDY && !activ_has_from_output(kind)) return ACTIV_ERR_UNSUPPORTED;
+    if (dir == ACTIV_DIR_BWDY && !activ_manifest_has_from_output(kind)) return ACTIV_ERR_UNSUPPORTED;
     if (n > (size_t)PTRDIFF_MAX / esize) return ACTIV_ERR_SIZE;
     const size_t bytes = n * esize;
     if (n > 0 && (!in || !out || (dir != ACTIV_DIR_FWD && !dy))) return ACTIV_ERR_NULL;

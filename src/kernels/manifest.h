@@ -81,6 +81,19 @@
     X(logsigmoid, ACTIV_LOGSIGMOID, MATH, 1, NONE, ,                                  \
       "log \xCF\x83(x) = \xE2\x88\x92softplus(\xE2\x88\x92x)", "\xCF\x83(\xE2\x88\x92x) = 1 \xE2\x88\x92 \xCF\x83(x)")
 
+/* The manifest's has_from_output column as a function: 1 if activ_backward_from_output
+ * exists for the kind (the CPU, the CUDA backend, the CLI and the tests all ask here). */
+static inline int activ_manifest_has_from_output(int kind)
+{
+    switch (kind) {
+#define ACTIV_M_FO_(name, K, fam, fo, ...) \
+    case K: return fo;
+        ACTIV_FOREACH_KIND(ACTIV_M_FO_)
+#undef ACTIV_M_FO_
+    default: return 0;
+    }
+}
+
 /* X(field) - every float field of activ_params a kind may read (one spelling everywhere:
  * the C field, the CLI option --field, the Python keyword). */
 #define ACTIV_FOREACH_FIELD(X) X(alpha) X(beta) X(gamma) X(threshold) X(min_val) X(max_val)

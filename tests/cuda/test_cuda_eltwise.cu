@@ -64,15 +64,7 @@ static KParams case_kp(activ_kind k, float a, float b) {
     KParams kp = {a, b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
     return kp;
 }
-static bool has_from_output(activ_kind kind) {
-    switch (kind) {
-#define ACTIV_X_(name, K, fam, fo, ...) \
-    case K: return fo;
-        ACTIV_FOREACH_KIND(ACTIV_X_)
-#undef ACTIV_X_
-    default: return false;
-    }
-}
+static bool has_from_output(activ_kind kind) { return activ_manifest_has_from_output(kind) != 0; }
 static uint32_t expected_bits(activ_cuda_dtype dt, int dir, activ_kind k, float x, float dy, float a,
                               float b) {
     float v;

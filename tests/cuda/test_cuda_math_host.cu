@@ -139,15 +139,7 @@ static void check_conversions(void) {
     failures += bad;
 }
 
-static bool has_from_output(int kind) {
-    switch (kind) {
-#define ACTIV_X_(name, K, fam, fo, ...) \
-    case K: return fo;
-        ACTIV_FOREACH_KIND(ACTIV_X_)
-#undef ACTIV_X_
-    default: return false;
-    }
-}
+static bool has_from_output(int kind) { return activ_manifest_has_from_output(kind) != 0; }
 
 /* ULP error of a 16-bit result (given as float) against the exact double v, in units of the
  * 16-bit type's ulp at v (mant = significand bits incl. the implicit one, emin = min normal

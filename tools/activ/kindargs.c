@@ -13,13 +13,7 @@ static const char *const ka_names[KA_NFIELDS] = {
 
 int ka_has_from_output(activ_kind kind)
 {
-    switch (kind) {
-#define KA_X_(name, K, fam, fo, ...) \
-    case K: return fo;
-        ACTIV_FOREACH_KIND(KA_X_)
-#undef KA_X_
-    default: return 0;
-    }
+    return activ_manifest_has_from_output(kind);
 }
 
 int ka_dparam(activ_kind kind)
