@@ -20,6 +20,7 @@
 #include <cuda_runtime.h>
 #include "math.cuh"
 #include "kernels/manifest.h"
+#include "math_cases.cuh"
 
 using namespace activ_cuda_math;
 
@@ -136,17 +137,9 @@ int main(int argc, char **argv) {
     if (stride == 0) stride = 1;
     int ndev = 0;
     if (cudaGetDeviceCount(&ndev) != cudaSuccess || ndev == 0) { printf("SKIP: no CUDA device\n"); return 77; }
-    struct P { int kind; float a, b; } params[] = {
-        {ACTIV_RELU, 0, 1}, {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
-        {ACTIV_ELU, 1.0f, 1}, {ACTIV_ELU, 0.5f, 1}, {ACTIV_SWISH, 0, 1.0f},
-        {ACTIV_SWISH, 0, 1.702f}, {ACTIV_SWISH, 0, -0.5f}, {ACTIV_SWISH, 0, 0.0f},
-        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1}, {ACTIV_RELU6, 1, 1}, {ACTIV_HARDTANH, 1, 1},
-        {ACTIV_HARDSIGMOID, 1.0f / 6.0f, 0.5f}, {ACTIV_HARDSIGMOID, 0.2f, 0.5f},
-        {ACTIV_HARDSWISH, 1, 1}, {ACTIV_SOFTSIGN, 1, 1}, {ACTIV_RELU2, 1, 1},
-        {ACTIV_THRESHOLDED_RELU, 1, 1}, {ACTIV_THRESHOLDED_RELU, 0.5f, 1},
-        {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1}, {ACTIV_CELU, 0.5f, 1},
-        {ACTIV_GELU, 0, 1}, {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1.0f},
-        {ACTIV_SOFTPLUS, 0, 0.5f}, {ACTIV_MISH, 0, 1}, {ACTIV_LOGSIGMOID, 0, 1}};
+    typedef activ_math_case P;
+    const P *params = activ_math_cases;
+    const size_t nparams = sizeof activ_math_cases / sizeof activ_math_cases[0];
     Res *r;
     CK(cudaMallocManaged(&r, sizeof(Res)));
     cudaDeviceProp prop;
@@ -157,8 +150,9 @@ int main(int argc, char **argv) {
     printf("# sweep\tfp32 stride %u (%llu inputs per row), 16-bit exhaustive\n", stride,
            (unsigned long long)((0x100000000ull + stride - 1) / stride));
     printf("# sweep\tkind\ta\tb\tdir\ttype\tdy\tmax_ulp\tover_bound\tnan_or_zero_sign\n");
-    for (const P &p : params)
+    for (size_t pi = 0; pi < nparams; pi++)
         for (int dir = FWD; dir <= BWDY; dir++) {
+            const P &p = params[pi];
             activ_params ap = activ_default_params((activ_kind)p.kind);
             const KParams kp = {p.a, p.b, ap.gamma, ap.min_val, ap.max_val, ap.threshold};
             if (dir == BWDY && !has_from_output(p.kind)) continue;

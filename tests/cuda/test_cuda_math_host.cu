@@ -38,6 +38,7 @@ extern "C" {
 #include "ref/ref.h"
 }
 #include "kernels/manifest.h"
+#include "math_cases.cuh"
 
 using namespace activ_cuda_math;
 
@@ -251,23 +252,15 @@ int main(void) {
                                         0x42b00000u, 0xc3000000u, 0x3c000000u, 0xbfa3a000u,
                                         0xc2ac0000u, 0x42ac0000u, 0xc22c0000u, 0x422c0000u,
                                         0xbfa3a4c0u, 0xbfa3a4b0u};
-    struct P { int kind; float a, b; } params[] = {
-        {ACTIV_RELU, 0, 1}, {ACTIV_LEAKY_RELU, 0.01f, 1}, {ACTIV_PRELU, 0.25f, 1},
-        {ACTIV_ELU, 1.0f, 1}, {ACTIV_ELU, 0.5f, 1}, {ACTIV_SWISH, 0, 1.0f},
-        {ACTIV_SWISH, 0, 1.702f}, {ACTIV_SWISH, 0, -0.5f}, {ACTIV_SWISH, 0, 0.0f},
-        {ACTIV_SIGMOID, 0, 1}, {ACTIV_TANH, 0, 1}, {ACTIV_RELU6, 1, 1}, {ACTIV_HARDTANH, 1, 1},
-        {ACTIV_HARDSIGMOID, 1.0f / 6.0f, 0.5f}, {ACTIV_HARDSIGMOID, 0.2f, 0.5f},
-        {ACTIV_HARDSWISH, 1, 1}, {ACTIV_SOFTSIGN, 1, 1}, {ACTIV_RELU2, 1, 1},
-        {ACTIV_THRESHOLDED_RELU, 1, 1}, {ACTIV_THRESHOLDED_RELU, 0.5f, 1},
-        {ACTIV_SELU, 1.6732632f, 1}, {ACTIV_CELU, 1, 1}, {ACTIV_CELU, 0.5f, 1},
-        {ACTIV_GELU, 0, 1}, {ACTIV_GELU_TANH, 0, 1}, {ACTIV_SOFTPLUS, 0, 1.0f},
-        {ACTIV_SOFTPLUS, 0, 0.5f}, {ACTIV_MISH, 0, 1}, {ACTIV_LOGSIGMOID, 0, 1}};
+    typedef activ_math_case P;
+    const P *params = activ_math_cases;
+    const size_t nparams = sizeof activ_math_cases / sizeof activ_math_cases[0];
     const float dys[] = {1.0f, -0.7f, 3.0e38f, 1e-40f};
     printf("fp32 storage: every %u-th pattern plus %zu specials; 16-bit: every input\n", stride,
            sizeof specials / sizeof specials[0]);
     /* ACTIV_MATH_KINDS=name,name,...: only those kinds (a finer stride for a few kinds) */
     const char *only = getenv("ACTIV_MATH_KINDS");
-    for (size_t pi = 0; pi < sizeof params / sizeof params[0]; pi++) {
+    for (size_t pi = 0; pi < nparams; pi++) {
         P p = params[pi];
         if (only) {
             const char *nm = activ_kind_name((activ_kind)p.kind), *f = strstr(only, nm);
