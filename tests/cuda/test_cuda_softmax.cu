@@ -14,22 +14,9 @@ extern "C" {
 #include "ref/ref.h"
 }
 
-static int failures = 0, checks = 0;
-#define EXPECT(c, ...)                                \
-    do {                                              \
-        checks++;                                     \
-        if (!(c)) {                                   \
-            if (failures < 30) printf(__VA_ARGS__);   \
-            failures++;                               \
-        }                                             \
-    } while (0)
-
-static uint64_t rng = 0x243f6a8885a308d3ull;
-static double uni(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (double)(rng >> 11) * 0x1p-53;
-}
+#define EXPECT_SHOW 30
+#define SOFTMAX_SEED 0x243f6a8885a308d3ull
+#include "softmax_check.h"
 
 int main(void)
 {

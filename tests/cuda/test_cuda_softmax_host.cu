@@ -13,22 +13,9 @@ extern "C" {
 #include "ref/ref.h"
 }
 
-static int failures = 0, checks = 0;
-#define EXPECT(c, ...)                                \
-    do {                                              \
-        checks++;                                     \
-        if (!(c)) {                                   \
-            if (failures < 20) printf(__VA_ARGS__);   \
-            failures++;                               \
-        }                                             \
-    } while (0)
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static double uni(void)
-{
-    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
-    return (double)(rng >> 11) * 0x1p-53;
-}
+#define EXPECT_SHOW 20
+#define SOFTMAX_SEED 0x9e3779b97f4a7c15ull
+#include "softmax_check.h"
 
 int main(void)
 {
