@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "evalx.h"
 #include "fnargs.h"
 
 /* options that take a value (of any evaluator), so their value is not a file name */
@@ -35,7 +36,7 @@ static void shape_str(const size_t *shape, int ndim, char *buf, size_t len)
         snprintf(buf + o, len - o, ")");
 }
 
-static int same_shape(const activ_npy *a, const activ_npy *b)
+int evalx_same_shape(const activ_npy *a, const activ_npy *b)
 {
     if (a->ndim != b->ndim)
         return 0;
@@ -45,7 +46,7 @@ static int same_shape(const activ_npy *a, const activ_npy *b)
     return 1;
 }
 
-static int shape_error(const char *f1, const activ_npy *a, const char *f2, const activ_npy *b)
+int evalx_shape_error(const char *f1, const activ_npy *a, const char *f2, const activ_npy *b)
 {
     char s1[256], s2[256];
     shape_str(a->shape, a->ndim, s1, sizeof s1);
@@ -120,8 +121,8 @@ static int run_softmax(int argc, char **argv, int grad, int logf)
         rc = cli_error("--axis %ld is out of range for a %d-d array", axis, x.ndim);
         goto out;
     }
-    if (grad && !same_shape(&x, &dy)) {
-        rc = shape_error(pos[1], &x, pos[2], &dy);
+    if (grad && !evalx_same_shape(&x, &dy)) {
+        rc = evalx_shape_error(pos[1], &x, pos[2], &dy);
         goto out;
     }
     activ_status s;
@@ -192,8 +193,8 @@ static int run_glu(int argc, char **argv, int grad, activ_glu_kind kind)
     activ_status s;
     if (!split) {
         for (int i = 1; i < nin; i++)
-            if (!same_shape(&in[0], &in[i])) {
-                rc = shape_error(f[0], &in[0], f[i], &in[i]);
+            if (!evalx_same_shape(&in[0], &in[i])) {
+                rc = evalx_shape_error(f[0], &in[0], f[i], &in[i]);
                 goto out;
             }
         size_t n = in[0].n;

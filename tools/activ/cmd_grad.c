@@ -10,25 +10,6 @@
 #include "fnargs.h"
 #include "activ_internal/io.h"
 
-static int same_shape(const activ_npy *a, const activ_npy *b)
-{
-    if (a->ndim != b->ndim)
-        return 0;
-    for (int i = 0; i < a->ndim; i++)
-        if (a->shape[i] != b->shape[i])
-            return 0;
-    return 1;
-}
-
-static void shape_str(const activ_npy *a, char *buf, size_t len)
-{
-    size_t o = (size_t)snprintf(buf, len, "(");
-    for (int i = 0; i < a->ndim && o < len; i++)
-        o += (size_t)snprintf(buf + o, len - o, "%zu%s", a->shape[i], a->ndim == 1 ? "," : i + 1 < a->ndim ? ", " : "");
-    if (o < len)
-        snprintf(buf + o, len - o, ")");
-}
-
 int cmd_grad(int argc, char **argv)
 {
     int rc = evalx(argc, argv, 1); /* softmax, gated units, 16-bit data: cmd_evalx.c */
@@ -57,11 +38,8 @@ int cmd_grad(int argc, char **argv)
         rc = cli_error("%s", err);
         goto out;
     }
-    if (!same_shape(&x, &dy)) {
-        char s1[256], s2[256];
-        shape_str(&x, s1, sizeof s1);
-        shape_str(&dy, s2, sizeof s2);
-        rc = cli_error("shapes differ: %s is %s but %s is %s", a.pos[0], s1, a.pos[1], s2);
+    if (!evalx_same_shape(&x, &dy)) {
+        rc = evalx_shape_error(a.pos[0], &x, a.pos[1], &dy);
         goto out;
     }
     activ_params p;
