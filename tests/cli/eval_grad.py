@@ -5,38 +5,11 @@ conventions where torch is installed. Error paths must exit non-zero with a mess
 leave no output file behind (and never clobber an existing one).
 """
 import os
-import subprocess
-import sys
-import tempfile
 
 import numpy as np
 
-ACTIV = os.path.abspath(sys.argv[1])
-tmp = tempfile.mkdtemp()
-checks = 0
-failures = 0
-
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
-
-
-def run(*args):
-    p = subprocess.run([ACTIV, *map(str, args)], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def path(name):
-    return os.path.join(tmp, name)
-
-
-def save(name, a):
-    np.save(path(name), a)
-    return path(name)
+import clitest
+from clitest import check, path, run, save, tmp
 
 
 def ulps(got, exact):
@@ -302,5 +275,4 @@ check(rc == 0 and np.load(path("s0.npy")).shape == () and np.load(path("s0.npy")
 rc, so, _ = run("eval", "--help")
 check(rc == 0 and "Usage: activ eval" in so, "eval --help")
 
-print(f"eval_grad: {checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+clitest.finish("eval_grad")

@@ -5,43 +5,17 @@ against PyTorch's functions and conventions. Error paths must exit 1 or 2 with a
 leave no output behind.
 """
 import os
-import subprocess
-import sys
-import tempfile
 
 import numpy as np
 
-ACTIV = os.path.abspath(sys.argv[1])
-tmp = tempfile.mkdtemp()
-checks = 0
-failures = 0
+import clitest
+from clitest import check, path, run, save
+
 try:
     import torch
     import torch.nn.functional as F
 except ImportError:  # the torch comparisons are skipped, the NumPy ones still run
     torch = None
-
-
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
-
-
-def run(*args):
-    p = subprocess.run([ACTIV, *map(str, args)], capture_output=True, text=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def path(name):
-    return os.path.join(tmp, name)
-
-
-def save(name, a):
-    np.save(path(name), a)
-    return path(name)
 
 
 def ulps(got, exact, mant=23, emin=-126):
@@ -179,5 +153,4 @@ rc, _, err = run("eval", "relu", "--dtype", "f8", hf, path("bad.npy"))
 check(rc == 2 and not os.path.exists(path("bad.npy")), "unknown --dtype: usage error")
 
 print("evalx:", ", ".join(f"{k} max {v:.3f} ULP" for k, v in worst.items()))
-print(f"evalx: {checks} checks, {failures} failures")
-sys.exit(1 if failures else 0)
+clitest.finish("evalx")
