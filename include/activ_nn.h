@@ -529,7 +529,9 @@ ACTIV_API activ_status activ_nn_net_set_last_act(activ_nn_net *n, int act);
  *                             tanh, any name activ_kind_from_name knows, or linear): fused
  *                             into the conv, dense or bn right before it
  * On error n may hold the layers before the bad token; err gets a message naming the token
- * and its column, and a second line with the spec and a caret under the token.
+ * and its column, and a second line with the spec (a window of it around the token when it is
+ * long; under 400 bytes in all) and a caret under the token. A conv whose output per sample
+ * would not fit an int is a shape error.
  * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_PARAM (syntax), ACTIV_ERR_SHAPE, ACTIV_ERR_KIND. */
 ACTIV_API activ_status activ_nn_net_parse(activ_nn_net *n, const char *spec, char *err,
                                           size_t errlen);

@@ -290,6 +290,42 @@ static void spec_error(const char *spec, const char *token, int column)
     activ_nn_net_free(&n);
 }
 
+/* a long spec is shown as a window around the bad token: the caret still sits under the token
+ * and the message fits 512 bytes, however long the spec or the token */
+static void spec_error_long(void)
+{
+    char spec[1400] = "conv8k3";
+    for (int i = 0; i < 20; i++)
+        strcat(spec, "-dropout0.1");
+    strcat(spec, "-bogus,dense10");
+    activ_nn_net n;
+    char err[512] = "";
+    activ_nn_net_init(&n, 1, 28, 28);
+    activ_status s = activ_nn_net_parse(&n, spec, err, sizeof err);
+    CHECK(s == ACTIV_ERR_PARAM && strstr(err, "bad layer 'bogus' at column 229") != NULL, "long spec: \"%s\"", err);
+    const char *caret = strrchr(err, '\n'), *line = caret ? caret - 1 : NULL;
+    while (line && line > err && line[-1] != '\n')
+        line--;
+    const char *tok = line ? strstr(line, "bogus") : NULL;
+    CHECK(caret && tok && tok < caret && (size_t)(strchr(caret, '^') - caret) == (size_t)(tok - line) + 1,
+          "long spec: caret under the token: \"%s\"", err);
+    activ_nn_net_free(&n);
+    /* a 1000-character token: the message is cut to the window, the caret line survives */
+    memset(spec, 'x', 1000);
+    strcpy(spec + 1000, ",dense10");
+    activ_nn_net_init(&n, 1, 28, 28);
+    s = activ_nn_net_parse(&n, spec, err, sizeof err);
+    CHECK(s == ACTIV_ERR_PARAM && strstr(err, "column 1:") && strchr(err, '^') && strlen(err) < 400,
+          "huge token: \"%s\"", err);
+    activ_nn_net_free(&n);
+    /* a padding whose output would not fit an int per sample: a shape error, not an overflow */
+    activ_nn_net_init(&n, 1, 28, 28);
+    s = activ_nn_net_parse(&n, "conv8k3p999999,flatten,dense10", err, sizeof err);
+    CHECK(s == ACTIV_ERR_SHAPE && strstr(err, "conv8k3p999999"), "huge padding: %d \"%s\"", (int)s, err);
+    activ_nn_net_free(&n);
+    CHECK(activ_nn_net_init(&n, 65536, 65536, 2) == ACTIV_ERR_SHAPE, "input of 2^33 values per sample refused");
+}
+
 static void spec_checks(void)
 {
     spec_error("conv32x3-bn-relu", "conv32x3", 1);
@@ -301,6 +337,7 @@ static void spec_checks(void)
     spec_error("conv8k30", "conv8k30", 1);
     spec_error("conv8k3-bn-prelu", "prelu", 12);
     spec_error("flatten,conv8k3", "conv8k3", 9);
+    spec_error_long();
     activ_nn_net n;
     char err[256] = "";
     activ_nn_net_init(&n, 1, 28, 28);

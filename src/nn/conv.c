@@ -8,6 +8,8 @@
  *               B small sgemms, no scatter.
  */
 #include <cblas.h>
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "nn_internal.h"
@@ -16,11 +18,18 @@ activ_status activ_nn_conv2d_shape(activ_nn_conv2d *L)
 {
     if (!L)
         return ACTIV_ERR_NULL;
-    if (L->c < 1 || L->ih < 1 || L->iw < 1 || L->oc < 1 || L->k < 1 || L->stride < 1 || L->pad < 0 ||
-        L->ih + 2 * L->pad < L->k || L->iw + 2 * L->pad < L->k)
+    if (L->c < 1 || L->ih < 1 || L->iw < 1 || L->oc < 1 || L->k < 1 || L->stride < 1 || L->pad < 0)
         return ACTIV_ERR_SHAPE;
-    L->oh = (L->ih + 2 * L->pad - L->k) / L->stride + 1;
-    L->ow = (L->iw + 2 * L->pad - L->k) / L->stride + 1;
+    /* in 64 bits: a large padding must not overflow, and one sample's output (oc·oh·ow, which
+     * the layers after it index with int) must fit an int */
+    const int64_t eh = (int64_t)L->ih + 2 * (int64_t)L->pad, ew = (int64_t)L->iw + 2 * (int64_t)L->pad;
+    if (eh < L->k || ew < L->k)
+        return ACTIV_ERR_SHAPE;
+    const int64_t oh = (eh - L->k) / L->stride + 1, ow = (ew - L->k) / L->stride + 1;
+    if (oh > INT_MAX / ow || (int64_t)L->oc > INT_MAX / (oh * ow))
+        return ACTIV_ERR_SHAPE;
+    L->oh = (int)oh;
+    L->ow = (int)ow;
     return ACTIV_OK;
 }
 

@@ -1,6 +1,8 @@
 /* net.c - a layered network of Conv2D, pooling, BatchNorm, Dropout, Flatten and Dense:
  * one block of params, one of grads, one of non-trainable buffers, one of activations. */
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +13,7 @@ activ_status activ_nn_net_init(activ_nn_net *n, int c, int h, int w)
     if (!n)
         return ACTIV_ERR_NULL;
     memset(n, 0, sizeof *n);
-    if (c < 1 || h < 1 || w < 1)
+    if (c < 1 || h < 1 || w < 1 || (int64_t)c * h > INT_MAX / w) /* one sample's size fits an int */
         return ACTIV_ERR_SHAPE;
     n->c = c, n->h = h, n->w = w;
     n->training = 1;

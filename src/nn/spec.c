@@ -7,20 +7,31 @@
 #include "nn_internal.h"
 
 /* "NAME: <why> at column C\n  SPEC\n  ^^^^" into err */
+/* The message names the token (its first 40 characters) and its column, then shows the
+ * spec with a caret line under the token. A long spec is shown as a window (40 characters
+ * before the token, 40 of it, 20 after, "..." where cut), so the whole message stays under
+ * 400 bytes and the caret fits in any err of 512 bytes or more. */
 static void spec_error(char *err, size_t errlen, const char *spec, size_t at, size_t len,
                        const char *why)
 {
     if (!err || !errlen)
         return;
-    char mark[512];
+    enum { BEFORE = 40, TOKEN = 40, AFTER = 20 };
+    size_t total = strlen(spec), from = at > BEFORE ? at - BEFORE : 0;
+    size_t tok = len < TOKEN ? len : TOKEN;
+    size_t show = at - from + tok + AFTER;
+    if (show > total - from)
+        show = total - from;
+    const char *pre = from ? "..." : "", *post = from + show < total ? "..." : "";
+    char mark[BEFORE + TOKEN + 8];
     size_t k = 0;
-    for (size_t i = 0; i < at && k + 1 < sizeof mark; i++)
+    for (size_t i = 0; i < strlen(pre) + (at - from); i++)
         mark[k++] = ' ';
-    for (size_t i = 0; i < (len ? len : 1) && k + 1 < sizeof mark; i++)
+    for (size_t i = 0; i < (tok ? tok : 1); i++)
         mark[k++] = '^';
     mark[k] = 0;
-    nn_seterr(err, errlen, "bad layer '%.*s' at column %zu: %s\n  %s\n  %s", (int)len, spec + at,
-              at + 1, why, spec, mark);
+    nn_seterr(err, errlen, "bad layer '%.*s%s' at column %zu: %s\n  %s%.*s%s\n  %s", (int)tok, spec + at,
+              len > tok ? "..." : "", at + 1, why, pre, (int)show, spec + from, post, mark);
 }
 
 /* Reads a positive integer at *p (at most 1e6); advances. -1 if none. */
