@@ -58,7 +58,7 @@ test-tsan: configure
 # libFuzzer targets (tests/fuzz), built with clang into $(FUZZBUILD).
 fuzz-build: configure
 	@test -f $(FUZZBUILD)/CMakeCache.txt || CC=clang cmake -S . -B $(FUZZBUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DACTIV_FUZZ=ON -DACTIV_CUDA=OFF $(CMAKE_FLAGS)
-	cmake --build $(FUZZBUILD) -j $(JOBS) --target fuzz_npy fuzz_idx fuzz_safetensors
+	cmake --build $(FUZZBUILD) -j $(JOBS) --target fuzz_npy fuzz_idx fuzz_safetensors fuzz_spec
 
 fuzz-smoke: fuzz-build
 	tests/fuzz/run.sh $(FUZZBUILD) $(FUZZ_SMOKE_TIME) smoke

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """make_corpus.py OUTDIR - writes the seed corpora of the fuzz targets (tests/fuzz/*.c):
-OUTDIR/npy, OUTDIR/idx and OUTDIR/safetensors, valid files first and a few near misses.
+OUTDIR/npy, OUTDIR/idx, OUTDIR/safetensors and OUTDIR/spec, valid files first and a few near misses.
 Standard library only (the .npy files are written by hand, byte for byte as NumPy does)."""
 import gzip
 import json
@@ -41,7 +41,7 @@ def safetensors(tensors, meta=True):
 
 def main():
     out = sys.argv[1]
-    seeds = {"npy": {}, "idx": {}, "safetensors": {}}
+    seeds = {"npy": {}, "idx": {}, "safetensors": {}, "spec": {}}
     s = seeds["npy"]
     s["scalar"] = npy([], [1.5])
     s["vec3"] = npy([3], [1.0, -2.0, 0.5])
@@ -74,6 +74,12 @@ def main():
     s["model_reversed"] = safetensors(list(reversed(full)))
     s["missing_tensor"] = safetensors(full[:-1])                       # rejected
     s["wrong_shape"] = safetensors([(full[0][0], [4, 3], full[0][2])] + full[1:])  # rejected
+    s = seeds["spec"]
+    s["reference"] = (b"conv64k3p1-bn-relu-pool2-dropout0.25,conv128k3p1-bn-relu-pool2-dropout0.25,"
+                      b"flatten,dense128-bn-relu-dropout0.5,dense10")
+    s["small"] = b"conv8k5s2p2nobias-prelu-avgpool2s1,maxpool2,flatten,dense16-bn-swish,dense10"
+    s["bad_token"] = b"conv32k3-bn-relu-pool2,conv64x3"                  # rejected
+    s["dense_first"] = b"dense10"                                        # rejected: needs a flat input
     for kind, files in seeds.items():
         d = os.path.join(out, kind)
         os.makedirs(d, exist_ok=True)

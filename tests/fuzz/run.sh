@@ -13,7 +13,7 @@ rm -rf "$seeds"
 /usr/bin/python3 "$src/make_corpus.py" "$seeds" >/dev/null
 mkdir -p "$build/artifacts"
 status=0
-for t in ${FUZZ_TARGETS:-npy idx safetensors}; do
+for t in ${FUZZ_TARGETS:-npy idx safetensors spec}; do
     corpus="$build/corpus/$t"
     [ "$mode" = smoke ] && rm -rf "$corpus"
     mkdir -p "$corpus"
