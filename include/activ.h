@@ -328,6 +328,16 @@ ACTIV_API activ_status activ_set_isa(activ_isa isa);
 ACTIV_API activ_status activ_set_num_threads(int n);
 ACTIV_API int activ_get_num_threads(void);
 
+/* Runs fn(ctx, i) once for every i < n on the library's thread pool (activ_get_num_threads()
+ * threads, the caller among them) and returns when all n calls have returned. The calls run
+ * serially in the caller when one thread is set, when another thread is using the pool, or
+ * when called from inside a task. Tasks must not depend on the thread that runs them or on
+ * their order; then the result is the same for any thread count. libactiv_nn threads its
+ * layers with it; callers may use it for their own loops around the kernels.
+ * ACTIV_ERR_NULL if fn is NULL and n > 0. */
+typedef void (*activ_task_fn)(void *ctx, size_t i);
+ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void *ctx);
+
 /* =======================================================================================
  * softmax and log_softmax along one axis, gated linear units, and 16-bit storage
  * (src/softmax.c, src/gated.c, src/half.c)

@@ -32,7 +32,7 @@ activ_kargs activ_kargs_from_params(activ_kind kind, const activ_params *p, size
  * allowed (threads > 1, the pool is free, the caller is not a pool worker), else serially
  * in the caller. Which chunk runs where never changes what a chunk computes, so callers get
  * the same bits for any thread count. */
-typedef void (*activ_chunk_fn)(void *ctx, size_t chunk);
+typedef activ_task_fn activ_chunk_fn; /* include/activ.h */
 void activ_parallel_for(size_t nchunks, activ_chunk_fn fn, void *ctx);
 
 #endif

@@ -242,3 +242,11 @@ void activ_parallel_for(size_t nchunks, activ_chunk_fn fn, void *ctx)
     }
     atomic_store(&activ_pool_busy, 0);
 }
+
+activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void *ctx)
+{
+    if (n == 0) return ACTIV_OK;
+    if (!fn) return ACTIV_ERR_NULL;
+    activ_parallel_for(n, fn, ctx);
+    return ACTIV_OK;
+}

@@ -335,6 +335,40 @@ static void validate_first(void) {
                  ACTIV_ERR_UNSUPPORTED, "hardswish from-output");
 }
 
+/* activ_parallel_for_each: every task runs exactly once for any thread count, a task may
+ * call it again (then serially), and bad arguments give a status. */
+typedef struct par_ctx {
+    _Atomic int *hits;
+    size_t n;
+    int nested;
+} par_ctx;
+static void par_task(void *ctx, size_t i) {
+    par_ctx *c = ctx;
+    if (i < c->n) c->hits[i]++;
+    if (c->nested && i == 0) {
+        par_ctx inner = {c->hits + c->n, c->n, 0};
+        CHECK_STATUS(activ_parallel_for_each(c->n, par_task, &inner), ACTIV_OK, "nested parallel_for_each");
+    }
+}
+static void parallel_tasks(void) {
+    enum { N = 1000 };
+    static _Atomic int hits[2 * N];
+    const int threads[] = {1, 2, 3, 8};
+    for (int t = 0; t < 4; t++)
+        for (int nested = 0; nested < 2; nested++) {
+            for (int i = 0; i < 2 * N; i++) hits[i] = 0;
+            activ_set_num_threads(threads[t]);
+            par_ctx c = {hits, N, nested};
+            CHECK_STATUS(activ_parallel_for_each(N, par_task, &c), ACTIV_OK, "parallel_for_each threads=%d", threads[t]);
+            int bad = 0;
+            for (int i = 0; i < N; i++) bad += hits[i] != 1 || hits[N + i] != nested;
+            CHECK(bad == 0, "threads=%d nested=%d: %d tasks ran other than once", threads[t], nested, bad);
+        }
+    activ_set_num_threads(0);
+    CHECK_STATUS(activ_parallel_for_each(3, NULL, NULL), ACTIV_ERR_NULL, "parallel_for_each NULL fn");
+    CHECK_STATUS(activ_parallel_for_each(0, NULL, NULL), ACTIV_OK, "parallel_for_each n=0");
+}
+
 int main(void) {
     status_strings();
     versions();
@@ -343,5 +377,6 @@ int main(void) {
     argument_checks();
     direct_calls();
     validate_first();
+    parallel_tasks();
     return tu_finish("test_api");
 }

@@ -1,5 +1,6 @@
 /* batchnorm.c - BatchNorm over channels of (B, c, inner), statistics accumulated in double,
- * running statistics with momentum, learnable γ and β, an optional fused activation. */
+ * running statistics with momentum, learnable γ and β, an optional fused activation. One
+ * task per channel on libactiv's pool; a channel's sums run in one task in a fixed order. */
 #include <math.h>
 
 #include "nn_internal.h"
@@ -68,6 +69,51 @@ static int bn_ok(const activ_nn_batchnorm *L)
     return L->c >= 1 && L->inner >= 1 && L->eps > 0 && L->momentum >= 0 && L->momentum <= 1;
 }
 
+/* What the per-channel tasks of one call share. */
+typedef struct bn_job {
+    const activ_nn_batchnorm *L;
+    const float *x, *dy; /* dy: backward only (already dZ) */
+    float *out;          /* forward: the pre-activations g; backward: dx or NULL */
+    int B, training;
+    size_t inner, N, stride;
+} bn_job;
+
+/* channel c forward: statistics (training) or running ones, then g = a·x + d */
+static void fwd_channel(void *ctx, size_t c)
+{
+    const bn_job *j = ctx;
+    const activ_nn_batchnorm *L = j->L;
+    const size_t inner = j->inner, N = j->N;
+    double mean, invstd;
+    if (j->training) {
+        double s = 0;
+        for (int b = 0; b < j->B; b++)
+            s += sum_d(j->x + b * j->stride + c * inner, inner);
+        mean = s / (double)N;
+        double ss = 0; /* two passes: the variance of centred values, no cancellation */
+        for (int b = 0; b < j->B; b++)
+            ss += sumsq_centred(j->x + b * j->stride + c * inner, inner, mean);
+        const double var = ss / (double)N;
+        invstd = 1.0 / sqrt(var + L->eps);
+        L->mean[c] = (float)mean;
+        L->invstd[c] = (float)invstd;
+        const double m = L->momentum;
+        L->run_mean[c] = (float)((1 - m) * L->run_mean[c] + m * mean);
+        L->run_var[c] = (float)((1 - m) * L->run_var[c] + m * var * (double)N / (double)(N - 1));
+    } else {
+        mean = L->run_mean[c];
+        invstd = 1.0 / sqrt((double)L->run_var[c] + L->eps);
+    }
+    /* y = γ (x − μ) / σ + β = a x + d */
+    const float a = (float)(L->gamma[c] * invstd), d = (float)(L->beta[c] - L->gamma[c] * invstd * mean);
+    for (int b = 0; b < j->B; b++) {
+        const float *xp = j->x + b * j->stride + c * inner;
+        float *gp = j->out + b * j->stride + c * inner;
+        for (size_t i = 0; i < inner; i++)
+            gp[i] = a * xp[i] + d;
+    }
+}
+
 // x, z and y are (B, c, inner)
 activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float *x, float *z,
                                         float *y, int B, int training)
@@ -81,44 +127,42 @@ activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float
     if (!x || !y)
         return ACTIV_ERR_NULL;
     const int C = L->c;
-    const size_t inner = (size_t)L->inner, N = (size_t)B * inner, stride = (size_t)C * inner;
+    const size_t inner = (size_t)L->inner, N = (size_t)B * inner;
     if (training && N < 2)
         return ACTIV_ERR_SHAPE;
     const int keep_z = nn_act_needs_z(L->act, L->alpha);
     if (keep_z && (!z || z == y))
         return ACTIV_ERR_NULL;
-    float *g = keep_z ? z : y;
-    for (int c = 0; c < C; c++) {
-        double mean, invstd;
-        if (training) {
-            double s = 0;
-            for (int b = 0; b < B; b++)
-                s += sum_d(x + b * stride + c * inner, inner);
-            mean = s / (double)N;
-            double ss = 0; /* two passes: the variance of centred values, no cancellation */
-            for (int b = 0; b < B; b++)
-                ss += sumsq_centred(x + b * stride + c * inner, inner, mean);
-            const double var = ss / (double)N;
-            invstd = 1.0 / sqrt(var + L->eps);
-            L->mean[c] = (float)mean;
-            L->invstd[c] = (float)invstd;
-            const double m = L->momentum;
-            L->run_mean[c] = (float)((1 - m) * L->run_mean[c] + m * mean);
-            L->run_var[c] = (float)((1 - m) * L->run_var[c] + m * var * (double)N / (double)(N - 1));
-        } else {
-            mean = L->run_mean[c];
-            invstd = 1.0 / sqrt((double)L->run_var[c] + L->eps);
-        }
-        /* y = γ (x − μ) / σ + β = a x + d */
-        const float a = (float)(L->gamma[c] * invstd), d = (float)(L->beta[c] - L->gamma[c] * invstd * mean);
-        for (int b = 0; b < B; b++) {
-            const float *xp = x + b * stride + c * inner;
-            float *gp = g + b * stride + c * inner;
-            for (size_t i = 0; i < inner; i++)
-                gp[i] = a * xp[i] + d;
-        }
+    bn_job j = {L, x, NULL, keep_z ? z : y, B, training, inner, N, (size_t)C * inner};
+    (void)activ_parallel_for_each((size_t)C, fwd_channel, &j);
+    return nn_act_forward(L->act, L->alpha, NULL, NULL, C, inner, j.out, y, N * C);
+}
+
+/* channel c backward: dγ, dβ, and dx unless it is NULL */
+static void bwd_channel(void *ctx, size_t c)
+{
+    const bn_job *j = ctx;
+    const activ_nn_batchnorm *L = j->L;
+    const size_t inner = j->inner;
+    const double mean = L->mean[c], invstd = L->invstd[c];
+    double sdz = 0, sdzx = 0; /* Σ dZ, then Σ dZ·x̂ = Σ dZ·(x − μ) / σ */
+    for (int b = 0; b < j->B; b++)
+        sums_back(j->x + b * j->stride + c * inner, j->dy + b * j->stride + c * inner, inner, mean, &sdz, &sdzx);
+    sdzx *= invstd;
+    L->dgamma[c] = (float)sdzx;
+    L->dbeta[c] = (float)sdz;
+    if (!j->out)
+        return;
+    /* dx = γ/σ · (dZ − Σ dZ / N − x̂ Σ(dZ x̂) / N) */
+    /* as dx = k·dZ + a·x + d with k = γ/σ, a = −k·Σ(dZ x̂)/(N σ), d = −k·Σ dZ/N − a·μ */
+    const double k = L->gamma[c] * invstd, a = -k * sdzx / (double)j->N * invstd;
+    const float kf = (float)k, af = (float)a, df = (float)(-k * sdz / (double)j->N - a * mean);
+    for (int b = 0; b < j->B; b++) {
+        const float *xp = j->x + b * j->stride + c * inner, *dp = j->dy + b * j->stride + c * inner;
+        float *op = j->out + b * j->stride + c * inner;
+        for (size_t i = 0; i < inner; i++)
+            op[i] = kf * dp[i] + af * xp[i] + df;
     }
-    return nn_act_forward(L->act, L->alpha, NULL, NULL, C, inner, g, y, N * C);
 }
 
 // x, z, y are (B, c, inner), dy (B, c, inner) becomes dZ, dx is (B, c, inner) or NULL
@@ -134,30 +178,11 @@ activ_status activ_nn_batchnorm_backward(const activ_nn_batchnorm *L, const floa
     if (dx == dy)
         return ACTIV_ERR_OVERLAP;
     const int C = L->c;
-    const size_t inner = (size_t)L->inner, N = (size_t)B * inner, stride = (size_t)C * inner;
+    const size_t inner = (size_t)L->inner, N = (size_t)B * inner;
     activ_status s = nn_act_backward(L->act, L->alpha, NULL, NULL, C, inner, z, y, dy, N * C, NULL, NULL);
     if (s != ACTIV_OK)
         return s;
-    for (int c = 0; c < C; c++) {
-        const double mean = L->mean[c], invstd = L->invstd[c];
-        double sdz = 0, sdzx = 0; /* Σ dZ, then Σ dZ·x̂ = Σ dZ·(x − μ) / σ */
-        for (int b = 0; b < B; b++)
-            sums_back(x + b * stride + c * inner, dy + b * stride + c * inner, inner, mean, &sdz, &sdzx);
-        sdzx *= invstd;
-        L->dgamma[c] = (float)sdzx;
-        L->dbeta[c] = (float)sdz;
-        if (!dx)
-            continue;
-        /* dx = γ/σ · (dZ − Σ dZ / N − x̂ Σ(dZ x̂) / N) */
-        /* as dx = k·dZ + a·x + d with k = γ/σ, a = −k·Σ(dZ x̂)/(N σ), d = −k·Σ dZ/N − a·μ */
-        const double k = L->gamma[c] * invstd, a = -k * sdzx / (double)N * invstd;
-        const float kf = (float)k, af = (float)a, df = (float)(-k * sdz / (double)N - a * mean);
-        for (int b = 0; b < B; b++) {
-            const float *xp = x + b * stride + c * inner, *dp = dy + b * stride + c * inner;
-            float *op = dx + b * stride + c * inner;
-            for (size_t i = 0; i < inner; i++)
-                op[i] = kf * dp[i] + af * xp[i] + df;
-        }
-    }
+    bn_job j = {L, x, dy, dx, B, 1, inner, N, (size_t)C * inner};
+    (void)activ_parallel_for_each((size_t)C, bwd_channel, &j);
     return ACTIV_OK;
 }

@@ -4,8 +4,13 @@
  * Two ways to lay the GEMM out (activ_nn_conv_algo), measured by bench/conv_algo.sh:
  *   BATCHED     col (c·k·k, B·oh·ow) for the whole batch, Z′ (oc, B·oh·ow) = W·col: one
  *               large sgemm, then a scatter of Z′ into (B, oc, oh, ow) that adds b and applies f.
- *   PER_SAMPLE  col_b (c·k·k, oh·ow) per sample, y_b (oc, oh·ow) = W·col_b straight into NCHW:
- *               B small sgemms, no scatter.
+ *   PER_SAMPLE  col_b (c·k·k, oh·ow) per sample, y_b (oc, oh·ow) = W·col_b straight into NCHW
+ *               with a plain loop product (meant for a small c·k·k such as a first layer's 9),
+ *               no scatter.
+ * Everything around the sgemms (im2col, col2im, the scatter and gather, the per-sample
+ * products, the bias sums) runs on libactiv's pool (activ_parallel_for_each), one task per
+ * sample or per block of output channels. Each task computes the same values whichever
+ * thread runs it, so the results do not depend on the thread count.
  */
 #include <cblas.h>
 #include <limits.h>
@@ -13,6 +18,8 @@
 #include <string.h>
 
 #include "nn_internal.h"
+
+enum { OBLOCK = 8 }; /* output channels per dW task of the per-sample path */
 
 activ_status activ_nn_conv2d_shape(activ_nn_conv2d *L)
 {
@@ -112,6 +119,89 @@ static int conv_ok(const activ_nn_conv2d *L)
            L->ow == (L->iw + 2 * L->pad - L->k) / L->stride + 1 && L->oh >= 1 && L->ow >= 1;
 }
 
+/* What the tasks of one forward or backward call share. */
+typedef struct conv_job {
+    const activ_nn_conv2d *L;
+    const float *x;  /* (B, c, h, w) */
+    float *g;        /* forward: (B, oc, ohw) pre-activations; backward: dZ */
+    float *dx;       /* (B, c, h, w) or NULL */
+    int B, kk;
+    size_t ohw, chw, per, N; /* N = B·ohw, the batched col's row length */
+} conv_job;
+
+static conv_job job_of(const activ_nn_conv2d *L, const float *x, float *g, float *dx, int B)
+{
+    conv_job j = {L, x, g, dx, B, L->c * L->k * L->k, 0, 0, 0, 0};
+    j.ohw = (size_t)L->oh * L->ow;
+    j.chw = (size_t)L->c * L->ih * L->iw;
+    j.per = (size_t)L->oc * j.ohw;
+    j.N = (size_t)B * j.ohw;
+    return j;
+}
+
+/* out (ohw) = bias + Σ_t w[t]·col[t] (col is (kk, ohw)) */
+__attribute__((optimize("tree-vectorize")))
+static void row_product(const float *restrict w, const float *restrict col, int kk, size_t ohw, float bias,
+                        float *restrict out)
+{
+    for (size_t i = 0; i < ohw; i++)
+        out[i] = bias;
+    for (int t = 0; t < kk; t++) {
+        const float wt = w[t], *c = col + (size_t)t * ohw;
+        for (size_t i = 0; i < ohw; i++)
+            out[i] += wt * c[i];
+    }
+}
+
+/* Σ a[i]·b[i] in eight float lanes */
+__attribute__((optimize("tree-vectorize")))
+static float dot8(const float *restrict a, const float *restrict b, size_t n)
+{
+    float acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            acc[k] += a[i + k] * b[i + k];
+    float s = 0;
+    for (; i < n; i++)
+        s += a[i] * b[i];
+    for (int k = 0; k < 8; k++)
+        s += acc[k];
+    return s;
+}
+
+/* per-sample forward of sample b: col_b, then y_b (oc, ohw) = W·col_b + bias */
+static void fwd_sample_task(void *ctx, size_t b)
+{
+    const conv_job *j = ctx;
+    const activ_nn_conv2d *L = j->L;
+    float *col = L->col + b * j->kk * j->ohw;
+    im2col(L, j->x + b * j->chw, col, j->ohw, 0);
+    for (int o = 0; o < L->oc; o++)
+        row_product(L->w + (size_t)o * j->kk, col, j->kk, j->ohw, L->has_bias ? L->b[o] : 0.0f,
+                    j->g + b * j->per + (size_t)o * j->ohw);
+}
+
+static void im2col_task(void *ctx, size_t b)
+{
+    const conv_job *j = ctx;
+    im2col(j->L, j->x + b * j->chw, j->L->col, j->N, b * j->ohw);
+}
+
+/* Z′ (oc, B·ohw) into (B, oc, ohw) for sample b, adding the bias */
+static void scatter_task(void *ctx, size_t b)
+{
+    const conv_job *j = ctx;
+    const activ_nn_conv2d *L = j->L;
+    for (int o = 0; o < L->oc; o++) {
+        const float *src = L->zt + (size_t)o * j->N + b * j->ohw;
+        float *dst = j->g + b * j->per + (size_t)o * j->ohw;
+        const float bo = L->has_bias ? L->b[o] : 0.0f;
+        for (size_t i = 0; i < j->ohw; i++)
+            dst[i] = src[i] + bo;
+    }
+}
+
 // x is (B, c, h, w), z and y are (B, oc, oh, ow)
 activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, float *z, float *y,
                                      int B)
@@ -127,45 +217,99 @@ activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, f
     const int keep_z = nn_act_needs_z(L->act, L->alpha);
     if (keep_z && (!z || z == y))
         return ACTIV_ERR_NULL;
-    float *g = keep_z ? z : y; /* where bias-added pre-activations land */
-    const int oc = L->oc, kk = L->c * L->k * L->k;
-    const size_t ohw = (size_t)L->oh * L->ow, chw = (size_t)L->c * L->ih * L->iw;
-    const size_t per = (size_t)oc * ohw; /* output values per sample */
+    conv_job j = job_of(L, x, keep_z ? z : y, NULL, B); /* g: where bias-added pre-activations land */
     if (per_sample(L)) {
-        for (int b = 0; b < B; b++) {
-            float *col = L->col + (size_t)b * kk * ohw;
-            im2col(L, x + b * chw, col, ohw, 0);
-            // y_b (oc, ohw) = W (oc, kk) · col_b (kk, ohw)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)ohw, kk, 1.0f, L->w, kk,
-                        col, (int)ohw, 0.0f, g + b * per, (int)ohw);
-            if (L->has_bias)
-                for (int o = 0; o < oc; o++) {
-                    float *row = g + b * per + o * ohw;
-                    const float bo = L->b[o];
-                    for (size_t i = 0; i < ohw; i++)
-                        row[i] += bo;
-                }
-        }
+        (void)activ_parallel_for_each((size_t)B, fwd_sample_task, &j);
     } else {
         if (!L->zt)
             return ACTIV_ERR_NULL;
-        const size_t N = (size_t)B * ohw;
-        for (int b = 0; b < B; b++)
-            im2col(L, x + b * chw, L->col, N, b * ohw);
+        (void)activ_parallel_for_each((size_t)B, im2col_task, &j);
         // Z′ (oc, B·ohw) = W (oc, kk) · col (kk, B·ohw)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, oc, (int)N, kk, 1.0f, L->w, kk, L->col,
-                    (int)N, 0.0f, L->zt, (int)N);
-        /* scatter into (B, oc, ohw), adding the bias on the way */
-        for (int b = 0; b < B; b++)
-            for (int o = 0; o < oc; o++) {
-                const float *src = L->zt + o * N + b * ohw;
-                float *dst = g + b * per + o * ohw;
-                const float bo = L->has_bias ? L->b[o] : 0.0f;
-                for (size_t i = 0; i < ohw; i++)
-                    dst[i] = src[i] + bo;
-            }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L->oc, (int)j.N, j.kk, 1.0f, L->w, j.kk,
+                    L->col, (int)j.N, 0.0f, L->zt, (int)j.N);
+        (void)activ_parallel_for_each((size_t)B, scatter_task, &j);
     }
-    return nn_act_forward(L->act, L->alpha, L->slopes, L->beta, oc, ohw, g, y, (size_t)B * per);
+    return nn_act_forward(L->act, L->alpha, L->slopes, L->beta, L->oc, j.ohw, j.g, y, (size_t)B * j.per);
+}
+
+/* db[o] = Σ over the batch of dZ[b, o, :], float within a sample, double across */
+static void bias_task(void *ctx, size_t o)
+{
+    const conv_job *j = ctx;
+    double acc = 0;
+    for (int b = 0; b < j->B; b++) {
+        const float *row = j->g + b * j->per + o * j->ohw;
+        float part = 0;
+        for (size_t i = 0; i < j->ohw; i++)
+            part += row[i];
+        acc += part;
+    }
+    j->L->db[o] = (float)acc;
+}
+
+/* per-sample dW for output channels [8·blk, 8·blk + 8): dW[o][t] = Σ_b dZ_b[o]·col_b[t]
+ * (a float dot per sample, summed in double over the batch in order), TBLOCK taps at a time */
+enum { TBLOCK = 32 };
+static void dw_block_task(void *ctx, size_t blk)
+{
+    const conv_job *j = ctx;
+    const activ_nn_conv2d *L = j->L;
+    const int o0 = (int)blk * OBLOCK, o1 = o0 + OBLOCK < L->oc ? o0 + OBLOCK : L->oc;
+    for (int t0 = 0; t0 < j->kk; t0 += TBLOCK) {
+        const int t1 = t0 + TBLOCK < j->kk ? t0 + TBLOCK : j->kk;
+        double acc[OBLOCK][TBLOCK] = {{0}};
+        for (int b = 0; b < j->B; b++) {
+            const float *col = L->col + (size_t)b * j->kk * j->ohw;
+            for (int o = o0; o < o1; o++) {
+                const float *dz = j->g + b * j->per + (size_t)o * j->ohw;
+                for (int t = t0; t < t1; t++)
+                    acc[o - o0][t - t0] += dot8(dz, col + (size_t)t * j->ohw, j->ohw);
+            }
+        }
+        for (int o = o0; o < o1; o++)
+            for (int t = t0; t < t1; t++)
+                L->dw[(size_t)o * j->kk + t] = (float)acc[o - o0][t - t0];
+    }
+}
+
+/* per-sample dx of sample b: dcol_b (kk, ohw) = Wᵀ·dZ_b over col_b, then col2im */
+__attribute__((optimize("tree-vectorize")))
+static void dx_sample_task(void *ctx, size_t b)
+{
+    const conv_job *j = ctx;
+    const activ_nn_conv2d *L = j->L;
+    float *restrict col = L->col + b * j->kk * j->ohw;
+    const float *dz = j->g + b * j->per;
+    for (int t = 0; t < j->kk; t++) {
+        float *restrict d = col + (size_t)t * j->ohw;
+        for (size_t i = 0; i < j->ohw; i++)
+            d[i] = 0;
+        for (int o = 0; o < L->oc; o++) {
+            const float wt = L->w[(size_t)o * j->kk + t], *restrict r = dz + (size_t)o * j->ohw;
+            for (size_t i = 0; i < j->ohw; i++)
+                d[i] += wt * r[i];
+        }
+    }
+    float *dx = j->dx + b * j->chw;
+    memset(dx, 0, j->chw * sizeof(float));
+    col2im(L, col, j->ohw, 0, dx);
+}
+
+/* dZ (B, oc, ohw) into dZ′ (oc, B·ohw) for sample b */
+static void gather_task(void *ctx, size_t b)
+{
+    const conv_job *j = ctx;
+    for (int o = 0; o < j->L->oc; o++)
+        memcpy(j->L->zt + (size_t)o * j->N + b * j->ohw, j->g + b * j->per + (size_t)o * j->ohw,
+               j->ohw * sizeof(float));
+}
+
+static void col2im_task(void *ctx, size_t b)
+{
+    const conv_job *j = ctx;
+    float *dx = j->dx + b * j->chw;
+    memset(dx, 0, j->chw * sizeof(float));
+    col2im(j->L, j->L->col, j->N, b * j->ohw, dx);
 }
 
 // z and y are (B, oc, oh, ow), dy is (B, oc, oh, ow) and becomes dZ, dx is (B, c, h, w) or NULL
@@ -176,11 +320,10 @@ activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z, 
         return ACTIV_ERR_NULL;
     if (B < 0 || !conv_ok(L))
         return ACTIV_ERR_SHAPE;
-    const int oc = L->oc, kk = L->c * L->k * L->k;
-    const size_t ohw = (size_t)L->oh * L->ow, chw = (size_t)L->c * L->ih * L->iw;
-    const size_t per = (size_t)oc * ohw;
+    const int oc = L->oc;
+    conv_job j = job_of(L, NULL, dy, dx, B);
     if (B == 0) {
-        memset(L->dw, 0, (size_t)oc * kk * sizeof(float));
+        memset(L->dw, 0, (size_t)oc * j.kk * sizeof(float));
         if (L->has_bias)
             memset(L->db, 0, (size_t)oc * sizeof(float));
         if (L->dslopes)
@@ -193,56 +336,29 @@ activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z, 
         return ACTIV_ERR_NULL;
     if (dx == dy)
         return ACTIV_ERR_OVERLAP;
-    activ_status s = nn_act_backward(L->act, L->alpha, L->slopes, L->beta, oc, ohw, z, y, dy,
-                                     (size_t)B * per, L->dslopes, L->dbeta);
+    if (!per_sample(L) && !L->zt)
+        return ACTIV_ERR_NULL;
+    activ_status s = nn_act_backward(L->act, L->alpha, L->slopes, L->beta, oc, j.ohw, z, y, dy,
+                                     (size_t)B * j.per, L->dslopes, L->dbeta);
     if (s != ACTIV_OK)
         return s;
     if (L->has_bias)
-        for (int o = 0; o < oc; o++) {
-            double acc = 0;
-            for (int b = 0; b < B; b++) {
-                const float *row = dy + b * per + o * ohw;
-                float part = 0;
-                for (size_t i = 0; i < ohw; i++)
-                    part += row[i];
-                acc += part;
-            }
-            L->db[o] = (float)acc;
-        }
-    if (dx)
-        memset(dx, 0, (size_t)B * chw * sizeof(float));
+        (void)activ_parallel_for_each((size_t)oc, bias_task, &j);
     if (per_sample(L)) {
-        for (int b = 0; b < B; b++) {
-            float *col = L->col + (size_t)b * kk * ohw;
-            const float *dz = dy + b * per;
-            // dW (oc, kk) += dZ_b (oc, ohw) · col_bᵀ (ohw, kk)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, oc, kk, (int)ohw, 1.0f, dz, (int)ohw,
-                        col, (int)ohw, b ? 1.0f : 0.0f, L->dw, kk);
-            if (dx) {
-                // dcol_b (kk, ohw) = Wᵀ (kk, oc) · dZ_b (oc, ohw), over col_b (no longer needed)
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kk, (int)ohw, oc, 1.0f, L->w, kk,
-                            dz, (int)ohw, 0.0f, col, (int)ohw);
-                col2im(L, col, ohw, 0, dx + b * chw);
-            }
-        }
+        (void)activ_parallel_for_each((size_t)(oc + OBLOCK - 1) / OBLOCK, dw_block_task, &j);
+        if (dx) /* after dW: it overwrites col_b */
+            (void)activ_parallel_for_each((size_t)B, dx_sample_task, &j);
         return ACTIV_OK;
     }
-    if (!L->zt)
-        return ACTIV_ERR_NULL;
-    const size_t N = (size_t)B * ohw;
-    /* gather dZ (B, oc, ohw) into dZ′ (oc, B·ohw) */
-    for (int b = 0; b < B; b++)
-        for (int o = 0; o < oc; o++)
-            memcpy(L->zt + o * N + b * ohw, dy + b * per + o * ohw, ohw * sizeof(float));
+    (void)activ_parallel_for_each((size_t)B, gather_task, &j);
     // dW (oc, kk) = dZ′ (oc, N) · colᵀ (N, kk)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, oc, kk, (int)N, 1.0f, L->zt, (int)N, L->col,
-                (int)N, 0.0f, L->dw, kk);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, oc, j.kk, (int)j.N, 1.0f, L->zt, (int)j.N, L->col,
+                (int)j.N, 0.0f, L->dw, j.kk);
     if (dx) {
         // dcol (kk, N) = Wᵀ (kk, oc) · dZ′ (oc, N), written over col
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kk, (int)N, oc, 1.0f, L->w, kk, L->zt,
-                    (int)N, 0.0f, L->col, (int)N);
-        for (int b = 0; b < B; b++)
-            col2im(L, L->col, N, b * ohw, dx + b * chw);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, j.kk, (int)j.N, oc, 1.0f, L->w, j.kk, L->zt,
+                    (int)j.N, 0.0f, L->col, (int)j.N);
+        (void)activ_parallel_for_each((size_t)B, col2im_task, &j);
     }
     return ACTIV_OK;
 }
