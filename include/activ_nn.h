@@ -444,9 +444,12 @@ ACTIV_API activ_status activ_nn_batchnorm_backward(const activ_nn_batchnorm *L, 
                                                    float *dx, int B);
 
 /* ---------------------------------------------------------------------------------------
- * Dropout (inverted): training: y = x · mask / (1 − p) with mask ~ Bernoulli(1 − p) drawn
- * from rng, one draw per element in order; evaluation: y = x. The same seed gives the same
- * mask whatever the thread count (the draws are serial). dx = dy · mask / (1 − p).
+ * Dropout (inverted): training: y = x · mask / (1 − p) with mask ~ Bernoulli(1 − p);
+ * evaluation: y = x. A call takes one draw from rng as a key; element i is kept when the top
+ * 32 bits of output i + 1 of SplitMix64 started at state key are >= p·2^32, so the mask is
+ * a function of the seed, the call's place in the stream and i alone: the same
+ * whatever the thread count, while chunks of it are drawn in parallel on libactiv's pool.
+ * dx = dy · mask / (1 − p).
  * ------------------------------------------------------------------------------------- */
 /* n elements; mask (n) receives 0 or 1/(1−p). p in [0, 1). Returns ACTIV_OK, ACTIV_ERR_NULL,
  * ACTIV_ERR_PARAM (p out of range). */

@@ -1,6 +1,8 @@
 /* batchnorm.c - BatchNorm over channels of (B, c, inner), statistics accumulated in double,
  * running statistics with momentum, learnable γ and β, an optional fused activation. One
- * task per channel on libactiv's pool; a channel's sums run in one task in a fixed order. */
+ * task per channel on libactiv's pool; a channel's sums run in one task in a fixed order,
+ * and on long rows (after a conv) the activation and its derivative run in the same task,
+ * row by row, while the row is in cache. */
 #include <math.h>
 
 #include "nn_internal.h"
@@ -72,16 +74,24 @@ static int bn_ok(const activ_nn_batchnorm *L)
 /* What the per-channel tasks of one call share. */
 typedef struct bn_job {
     const activ_nn_batchnorm *L;
-    const float *x, *dy; /* dy: backward only (already dZ) */
+    const float *x;
+    const float *z, *yb; /* backward: the layer's z and y, for the activation's derivative */
+    float *dy;           /* backward: dY, made dZ */
     float *out;          /* forward: the pre-activations g; backward: dx or NULL */
-    int B, training;
+    float *y;            /* forward: y */
+    int B, training, per_row; /* per_row: the activation runs on each row in its task */
     size_t inner, N, stride;
+    _Atomic int err;     /* a per-row activation call's failure (activ_status) */
 } bn_job;
+
+/* Rows at least this long take the activation in the task that wrote them, while they are
+ * in cache; shorter ones (BatchNorm after Dense, inner = 1) take one call over the block. */
+enum { ROW_ACT_MIN = 64 };
 
 /* channel c forward: statistics (training) or running ones, then g = a·x + d */
 static void fwd_channel(void *ctx, size_t c)
 {
-    const bn_job *j = ctx;
+    bn_job *j = ctx;
     const activ_nn_batchnorm *L = j->L;
     const size_t inner = j->inner, N = j->N;
     double mean, invstd;
@@ -107,10 +117,16 @@ static void fwd_channel(void *ctx, size_t c)
     /* y = γ (x − μ) / σ + β = a x + d */
     const float a = (float)(L->gamma[c] * invstd), d = (float)(L->beta[c] - L->gamma[c] * invstd * mean);
     for (int b = 0; b < j->B; b++) {
-        const float *xp = j->x + b * j->stride + c * inner;
-        float *gp = j->out + b * j->stride + c * inner;
+        const size_t at = b * j->stride + c * inner;
+        const float *xp = j->x + at;
+        float *gp = j->out + at;
         for (size_t i = 0; i < inner; i++)
             gp[i] = a * xp[i] + d;
+        if (j->per_row) {
+            const activ_status s = nn_act_forward(L->act, L->alpha, NULL, NULL, 1, inner, gp, j->y + at, inner);
+            if (s != ACTIV_OK)
+                j->err = s;
+        }
     }
 }
 
@@ -133,21 +149,32 @@ activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float
     const int keep_z = nn_act_needs_z(L->act, L->alpha);
     if (keep_z && (!z || z == y))
         return ACTIV_ERR_NULL;
-    bn_job j = {L, x, NULL, keep_z ? z : y, B, training, inner, N, (size_t)C * inner};
+    bn_job j = {L, x, NULL, NULL, NULL, keep_z ? z : y, y, B, training, inner >= ROW_ACT_MIN, inner, N,
+                (size_t)C * inner, ACTIV_OK};
     (void)activ_parallel_for_each((size_t)C, fwd_channel, &j);
+    if (j.per_row)
+        return (activ_status)j.err;
     return nn_act_forward(L->act, L->alpha, NULL, NULL, C, inner, j.out, y, N * C);
 }
 
 /* channel c backward: dγ, dβ, and dx unless it is NULL */
 static void bwd_channel(void *ctx, size_t c)
 {
-    const bn_job *j = ctx;
+    bn_job *j = ctx;
     const activ_nn_batchnorm *L = j->L;
     const size_t inner = j->inner;
     const double mean = L->mean[c], invstd = L->invstd[c];
     double sdz = 0, sdzx = 0; /* Σ dZ, then Σ dZ·x̂ = Σ dZ·(x − μ) / σ */
-    for (int b = 0; b < j->B; b++)
+    for (int b = 0; b < j->B; b++) {
+        if (j->per_row) {
+            const size_t at = b * j->stride + c * inner;
+            const activ_status s = nn_act_backward(L->act, L->alpha, NULL, NULL, 1, inner, j->z ? j->z + at : NULL,
+                                                   j->yb ? j->yb + at : NULL, j->dy + at, inner, NULL, NULL);
+            if (s != ACTIV_OK)
+                j->err = s;
+        }
         sums_back(j->x + b * j->stride + c * inner, j->dy + b * j->stride + c * inner, inner, mean, &sdz, &sdzx);
+    }
     sdzx *= invstd;
     L->dgamma[c] = (float)sdzx;
     L->dbeta[c] = (float)sdz;
@@ -179,10 +206,14 @@ activ_status activ_nn_batchnorm_backward(const activ_nn_batchnorm *L, const floa
         return ACTIV_ERR_OVERLAP;
     const int C = L->c;
     const size_t inner = (size_t)L->inner, N = (size_t)B * inner;
-    activ_status s = nn_act_backward(L->act, L->alpha, NULL, NULL, C, inner, z, y, dy, N * C, NULL, NULL);
-    if (s != ACTIV_OK)
-        return s;
-    bn_job j = {L, x, dy, dx, B, 1, inner, N, (size_t)C * inner};
+    bn_job j = {L, x, z, y, dy, dx, NULL, B, 1, inner >= ROW_ACT_MIN, inner, N, (size_t)C * inner, ACTIV_OK};
+    if (!j.per_row) {
+        activ_status s = nn_act_backward(L->act, L->alpha, NULL, NULL, C, inner, z, y, dy, N * C, NULL, NULL);
+        if (s != ACTIV_OK)
+            return s;
+    } else if (L->act != ACTIV_NN_LINEAR && !(nn_act_needs_z(L->act, L->alpha) ? z : y)) {
+        return ACTIV_ERR_NULL;
+    }
     (void)activ_parallel_for_each((size_t)C, bwd_channel, &j);
-    return ACTIV_OK;
+    return (activ_status)j.err;
 }

@@ -1,8 +1,33 @@
-/* dropout.c - inverted dropout: the mask is drawn serially from the seeded rng, so one seed
+/* dropout.c - inverted dropout. The mask is counter-based: one draw from the seeded rng per
+ * call is a key, element i's bits are output i + 1 of SplitMix64 from state key (a Weyl
+ * sequence, so any output is one multiply away), chunks are drawn in parallel, and one seed
  * gives one mask whatever the thread count. */
 #include <string.h>
 
+#include "common/splitmix64.h"
 #include "nn_internal.h"
+
+enum { CHUNK = 16384 }; /* elements per task */
+
+typedef struct drop_job {
+    const float *x;
+    float *mask, *y;
+    size_t n;
+    uint64_t key, thr;
+    float scale;
+} drop_job;
+
+static void drop_task(void *ctx, size_t c)
+{
+    const drop_job *j = ctx;
+    const size_t end = (c + 1) * CHUNK < j->n ? (c + 1) * CHUNK : j->n;
+    for (size_t i = c * CHUNK; i < end; i++) {
+        uint64_t state = j->key + i * 0x9e3779b97f4a7c15ULL; /* output i + 1 from key */
+        const float m = (activ_splitmix64(&state) >> 32) >= j->thr ? j->scale : 0.0f;
+        j->mask[i] = m;
+        j->y[i] = j->x[i] * m;
+    }
+}
 
 // x, mask and y are (n)
 activ_status activ_nn_dropout_forward(float p, activ_nn_rng *rng, const float *x, float *mask,
@@ -23,14 +48,24 @@ activ_status activ_nn_dropout_forward(float p, activ_nn_rng *rng, const float *x
     if (n && (!rng || !mask))
         return ACTIV_ERR_NULL;
     /* keep when the top 32 bits of a draw are >= p·2^32: P(keep) = 1 − p to 2^-32 */
-    const uint64_t thr = (uint64_t)((double)p * 4294967296.0);
-    const float scale = 1.0f / (1.0f - p);
-    for (size_t i = 0; i < n; i++) {
-        const float m = (activ_nn_rng_u64(rng) >> 32) >= thr ? scale : 0.0f;
-        mask[i] = m;
-        y[i] = x[i] * m;
-    }
+    drop_job j = {x, mask, y, n, activ_nn_rng_u64(rng), (uint64_t)((double)p * 4294967296.0),
+                  1.0f / (1.0f - p)};
+    (void)activ_parallel_for_each((n + CHUNK - 1) / CHUNK, drop_task, &j);
     return ACTIV_OK;
+}
+
+typedef struct drop_back_job {
+    const float *mask, *dy;
+    float *dx;
+    size_t n;
+} drop_back_job;
+
+static void drop_back_task(void *ctx, size_t c)
+{
+    const drop_back_job *j = ctx;
+    const size_t end = (c + 1) * CHUNK < j->n ? (c + 1) * CHUNK : j->n;
+    for (size_t i = c * CHUNK; i < end; i++)
+        j->dx[i] = j->dy[i] * j->mask[i];
 }
 
 // mask, dy and dx are (n); dx may equal dy
@@ -38,7 +73,7 @@ activ_status activ_nn_dropout_backward(const float *mask, const float *dy, float
 {
     if (n && (!mask || !dy || !dx))
         return ACTIV_ERR_NULL;
-    for (size_t i = 0; i < n; i++)
-        dx[i] = dy[i] * mask[i];
+    drop_back_job j = {mask, dy, dx, n};
+    (void)activ_parallel_for_each((n + CHUNK - 1) / CHUNK, drop_back_task, &j);
     return ACTIV_OK;
 }
