@@ -1,6 +1,9 @@
 /* pool.c - MaxPool2D and AvgPool2D over k×k windows with stride s, no padding (NCHW), one
  * task per sample on libactiv's pool. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "nn_internal.h"
 
@@ -30,26 +33,56 @@ typedef struct pool_job {
     const int32_t *amax_in;
 } pool_job;
 
+/* One output row of a 2×2, stride-2 max pool: r0 and r1 are the two input rows (r1 = r0 + w),
+ * base the index of r0[0] in the plane. Strict > keeps the first maximum in row-major order
+ * (a, b on top, c, d below) and a NaN never replaces. Four outputs at a time with SSE2
+ * compares and masks, the same selects as the scalar tail. */
+static void max2_row(const float *r0, int w, int ow, int base, float *y, int32_t *a)
+{
+    const float *r1 = r0 + w;
+    int j = 0;
+#ifdef __SSE2__
+    const __m128i wv = _mm_set1_epi32(w), one = _mm_set1_epi32(1), step = _mm_set_epi32(6, 4, 2, 0);
+    for (; j + 4 <= ow; j += 4) {
+        const __m128 t0 = _mm_loadu_ps(r0 + 2 * j), t1 = _mm_loadu_ps(r0 + 2 * j + 4);
+        const __m128 u0 = _mm_loadu_ps(r1 + 2 * j), u1 = _mm_loadu_ps(r1 + 2 * j + 4);
+        const __m128 va = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(2, 0, 2, 0)), vb = _mm_shuffle_ps(t0, t1, _MM_SHUFFLE(3, 1, 3, 1));
+        const __m128 vc = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(2, 0, 2, 0)), vd = _mm_shuffle_ps(u0, u1, _MM_SHUFFLE(3, 1, 3, 1));
+        const __m128 ib = _mm_cmpgt_ps(vb, va), id = _mm_cmpgt_ps(vd, vc);
+        const __m128 mab = _mm_or_ps(_mm_and_ps(ib, vb), _mm_andnot_ps(ib, va));
+        const __m128 mcd = _mm_or_ps(_mm_and_ps(id, vd), _mm_andnot_ps(id, vc));
+        const __m128 sel = _mm_cmpgt_ps(mcd, mab);
+        _mm_storeu_ps(y + j, _mm_or_ps(_mm_and_ps(sel, mcd), _mm_andnot_ps(sel, mab)));
+        if (a) {
+            const __m128i si = _mm_castps_si128(sel);
+            const __m128i low = _mm_and_si128(_mm_castps_si128(ib), one);                /* ib */
+            const __m128i high = _mm_add_epi32(wv, _mm_and_si128(_mm_castps_si128(id), one)); /* w + id */
+            const __m128i off = _mm_or_si128(_mm_and_si128(si, high), _mm_andnot_si128(si, low));
+            const __m128i col = _mm_add_epi32(_mm_set1_epi32(base + 2 * j), step);
+            _mm_storeu_si128((__m128i *)(a + j), _mm_add_epi32(col, off));
+        }
+    }
+#endif
+    for (; j < ow; j++) {
+        const int c0 = 2 * j;
+        const float va = r0[c0], vb = r0[c0 + 1], vc = r1[c0], vd = r1[c0 + 1];
+        const int ib = vb > va, id = vd > vc;
+        const float mab = ib ? vb : va, mcd = id ? vd : vc;
+        const int sel = mcd > mab;
+        y[j] = sel ? mcd : mab;
+        if (a)
+            a[j] = base + c0 + (sel ? w + id : ib);
+    }
+}
+
 /* one (h, w) plane into its (oh, ow) outputs */
 static void pool_plane(const activ_nn_pool2d *L, const float *xp, float *yp, int32_t *ap)
 {
     const int k = L->k, s = L->stride, w = L->w, oh = L->oh, ow = L->ow;
     const float inv = 1.0f / (float)(k * k);
     if (L->is_max && k == 2 && s == 2) { /* the common case: branch-free selects */
-        for (int i = 0; i < oh; i++) {
-            const float *r0 = xp + (size_t)(2 * i) * w, *r1 = r0 + w;
-            for (int j = 0; j < ow; j++) {
-                const int c0 = 2 * j;
-                const float a = r0[c0], b = r0[c0 + 1], c = r1[c0], d = r1[c0 + 1];
-                /* strict > keeps the first maximum in row-major order */
-                const int ib = b > a, id = d > c;
-                const float mab = ib ? b : a, mcd = id ? d : c;
-                const int sel = mcd > mab;
-                yp[i * ow + j] = sel ? mcd : mab;
-                if (ap)
-                    ap[i * ow + j] = 2 * i * w + c0 + (sel ? w + id : ib);
-            }
-        }
+        for (int i = 0; i < oh; i++)
+            max2_row(xp + (size_t)(2 * i) * w, w, ow, 2 * i * w, yp + (size_t)i * ow, ap ? ap + (size_t)i * ow : NULL);
         return;
     }
     for (int i = 0; i < oh; i++)
