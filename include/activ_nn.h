@@ -324,7 +324,10 @@ ACTIV_API activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o
 ACTIV_API activ_status activ_nn_evaluate(activ_nn_model *m, const activ_nn_dataset *d, int batch,
                                          double *loss, double *accuracy);
 
-/* Threads for both libactiv (activ_set_num_threads) and OpenBLAS. n >= 1. */
+/* Threads for libactiv_nn: libactiv's pool (activ_set_num_threads) runs every layer, its
+ * GEMMs included: each GEMM is cut into blocks fixed by its shape, and each block is one
+ * single-threaded OpenBLAS call. So libactiv_nn sets OpenBLAS to one thread (here, and on
+ * its first GEMM), and its results do not depend on the thread count. n >= 1. */
 ACTIV_API activ_status activ_nn_set_num_threads(int n);
 
 /* =======================================================================================

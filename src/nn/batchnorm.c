@@ -9,8 +9,7 @@
 
 /* Σ x[i] and Σ (x[i] − c)² in double, eight independent lanes so the adds pipeline and
  * vectorize (one chain of dependent double adds costs ~4 cycles per element). */
-__attribute__((optimize("tree-vectorize")))
-static double sum_d(const float *restrict x, size_t n)
+NN_HOT static double sum_d(const float *restrict x, size_t n)
 {
     double acc[8] = {0};
     size_t i = 0;
@@ -25,8 +24,7 @@ static double sum_d(const float *restrict x, size_t n)
     return s;
 }
 
-__attribute__((optimize("tree-vectorize")))
-static double sumsq_centred(const float *restrict x, size_t n, double c)
+NN_HOT static double sumsq_centred(const float *restrict x, size_t n, double c)
 {
     double acc[8] = {0};
     size_t i = 0;
@@ -44,8 +42,7 @@ static double sumsq_centred(const float *restrict x, size_t n, double c)
 }
 
 /* Σ dz and Σ dz·(x − μ), in double, eight lanes */
-__attribute__((optimize("tree-vectorize")))
-static void sums_back(const float *restrict x, const float *restrict dz, size_t n, double mu, double *sdz,
+NN_HOT static void sums_back(const float *restrict x, const float *restrict dz, size_t n, double mu, double *sdz,
                       double *sdzx)
 {
     double a[8] = {0}, b[8] = {0};
@@ -69,6 +66,21 @@ static void sums_back(const float *restrict x, const float *restrict dz, size_t 
 static int bn_ok(const activ_nn_batchnorm *L)
 {
     return L->c >= 1 && L->inner >= 1 && L->eps > 0 && L->momentum >= 0 && L->momentum <= 1;
+}
+
+/* g = a·x + d over a row */
+NN_HOT static void affine_row(const float *restrict x, float *restrict g, size_t n, float a, float d)
+{
+    for (size_t i = 0; i < n; i++)
+        g[i] = a * x[i] + d;
+}
+
+/* out = k·dz + a·x + d over a row */
+NN_HOT static void affine2_row(const float *restrict dz, const float *restrict x, float *restrict out, size_t n,
+                               float k, float a, float d)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = k * dz[i] + a * x[i] + d;
 }
 
 /* What the per-channel tasks of one call share. */
@@ -120,8 +132,7 @@ static void fwd_channel(void *ctx, size_t c)
         const size_t at = b * j->stride + c * inner;
         const float *xp = j->x + at;
         float *gp = j->out + at;
-        for (size_t i = 0; i < inner; i++)
-            gp[i] = a * xp[i] + d;
+        affine_row(xp, gp, inner, a, d);
         if (j->per_row) {
             const activ_status s = nn_act_forward(L->act, L->alpha, NULL, NULL, 1, inner, gp, j->y + at, inner);
             if (s != ACTIV_OK)
@@ -187,8 +198,7 @@ static void bwd_channel(void *ctx, size_t c)
     for (int b = 0; b < j->B; b++) {
         const float *xp = j->x + b * j->stride + c * inner, *dp = j->dy + b * j->stride + c * inner;
         float *op = j->out + b * j->stride + c * inner;
-        for (size_t i = 0; i < inner; i++)
-            op[i] = kf * dp[i] + af * xp[i] + df;
+        affine2_row(dp, xp, op, inner, kf, af, df);
     }
 }
 

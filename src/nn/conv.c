@@ -12,7 +12,6 @@
  * sample or per block of output channels. Each task computes the same values whichever
  * thread runs it, so the results do not depend on the thread count.
  */
-#include <cblas.h>
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -140,8 +139,7 @@ static conv_job job_of(const activ_nn_conv2d *L, const float *x, float *g, float
 }
 
 /* out (ohw) = bias + Σ_t w[t]·col[t] (col is (kk, ohw)) */
-__attribute__((optimize("tree-vectorize")))
-static void row_product(const float *restrict w, const float *restrict col, int kk, size_t ohw, float bias,
+NN_HOT static void row_product(const float *restrict w, const float *restrict col, int kk, size_t ohw, float bias,
                         float *restrict out)
 {
     for (size_t i = 0; i < ohw; i++)
@@ -154,8 +152,7 @@ static void row_product(const float *restrict w, const float *restrict col, int 
 }
 
 /* Σ a[i]·b[i] in eight float lanes */
-__attribute__((optimize("tree-vectorize")))
-static float dot8(const float *restrict a, const float *restrict b, size_t n)
+NN_HOT static float dot8(const float *restrict a, const float *restrict b, size_t n)
 {
     float acc[8] = {0};
     size_t i = 0;
@@ -225,8 +222,7 @@ activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, f
             return ACTIV_ERR_NULL;
         (void)activ_parallel_for_each((size_t)B, im2col_task, &j);
         // Z′ (oc, B·ohw) = W (oc, kk) · col (kk, B·ohw)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, L->oc, (int)j.N, j.kk, 1.0f, L->w, j.kk,
-                    L->col, (int)j.N, 0.0f, L->zt, (int)j.N);
+        nn_sgemm(0, 0, L->oc, (int)j.N, j.kk, L->w, j.kk, L->col, (int)j.N, 0.0f, L->zt, (int)j.N);
         (void)activ_parallel_for_each((size_t)B, scatter_task, &j);
     }
     return nn_act_forward(L->act, L->alpha, L->slopes, L->beta, L->oc, j.ohw, j.g, y, (size_t)B * j.per);
@@ -273,23 +269,26 @@ static void dw_block_task(void *ctx, size_t blk)
 }
 
 /* per-sample dx of sample b: dcol_b (kk, ohw) = Wᵀ·dZ_b over col_b, then col2im */
-__attribute__((optimize("tree-vectorize")))
+/* d (ohw) = Σ_o w[o·kk]·dz[o] (dz is (oc, ohw)) */
+NN_HOT static void col_row_back(const float *restrict w, int kk, const float *restrict dz, int oc, size_t ohw,
+                                float *restrict d)
+{
+    for (size_t i = 0; i < ohw; i++)
+        d[i] = 0;
+    for (int o = 0; o < oc; o++) {
+        const float wt = w[(size_t)o * kk], *restrict r = dz + (size_t)o * ohw;
+        for (size_t i = 0; i < ohw; i++)
+            d[i] += wt * r[i];
+    }
+}
+
 static void dx_sample_task(void *ctx, size_t b)
 {
     const conv_job *j = ctx;
     const activ_nn_conv2d *L = j->L;
-    float *restrict col = L->col + b * j->kk * j->ohw;
-    const float *dz = j->g + b * j->per;
-    for (int t = 0; t < j->kk; t++) {
-        float *restrict d = col + (size_t)t * j->ohw;
-        for (size_t i = 0; i < j->ohw; i++)
-            d[i] = 0;
-        for (int o = 0; o < L->oc; o++) {
-            const float wt = L->w[(size_t)o * j->kk + t], *restrict r = dz + (size_t)o * j->ohw;
-            for (size_t i = 0; i < j->ohw; i++)
-                d[i] += wt * r[i];
-        }
-    }
+    float *col = L->col + b * j->kk * j->ohw;
+    for (int t = 0; t < j->kk; t++)
+        col_row_back(L->w + t, j->kk, j->g + b * j->per, L->oc, j->ohw, col + (size_t)t * j->ohw);
     float *dx = j->dx + b * j->chw;
     memset(dx, 0, j->chw * sizeof(float));
     col2im(L, col, j->ohw, 0, dx);
@@ -352,12 +351,10 @@ activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z, 
     }
     (void)activ_parallel_for_each((size_t)B, gather_task, &j);
     // dW (oc, kk) = dZ′ (oc, N) · colᵀ (N, kk)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, oc, j.kk, (int)j.N, 1.0f, L->zt, (int)j.N, L->col,
-                (int)j.N, 0.0f, L->dw, j.kk);
+    nn_sgemm(0, 1, oc, j.kk, (int)j.N, L->zt, (int)j.N, L->col, (int)j.N, 0.0f, L->dw, j.kk);
     if (dx) {
         // dcol (kk, N) = Wᵀ (kk, oc) · dZ′ (oc, N), written over col
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, j.kk, (int)j.N, oc, 1.0f, L->w, j.kk, L->zt,
-                    (int)j.N, 0.0f, L->col, (int)j.N);
+        nn_sgemm(1, 0, j.kk, (int)j.N, oc, L->w, j.kk, L->zt, (int)j.N, 0.0f, L->col, (int)j.N);
         (void)activ_parallel_for_each((size_t)B, col2im_task, &j);
     }
     return ACTIV_OK;

@@ -4,7 +4,6 @@
  * (B, out). dense_forward / dense_backward are the pair every model call goes through.
  * A gated layer (ACTIV_NN_SWIGLU ...) has a GEMM of width 2·out and y = z1 ⊙ f(z2).
  */
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,8 +42,7 @@ activ_status activ_nn_dense_forward(const activ_nn_dense *L, const float *x, flo
     if (keep_z && (!z || z == y))
         return ACTIV_ERR_NULL;
     float *g = keep_z ? z : y; /* where the GEMM writes x·W */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, gw, in, 1.0f, x, in, L->w, gw,
-                0.0f, g, gw);
+    nn_sgemm(0, 0, B, gw, in, x, in, L->w, gw, 0.0f, g, gw);
     if (L->act == ACTIV_NN_LINEAR || glu >= 0) {
         /* z += b (kind -1: no activation); a gated layer then combines the halves */
         activ_status s = activ_bias_forward((activ_kind)-1, NULL, g, L->b, NULL, (size_t)B, (size_t)gw);
@@ -63,8 +61,7 @@ static void dense_grads(const activ_nn_dense *L, const float *x, const float *dz
                         int w)
 {
     const int in = L->in;
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, w, B, 1.0f, x, in, dz, w, 0.0f,
-                L->dw, w);
+    nn_sgemm(1, 0, in, w, B, x, in, dz, w, 0.0f, L->dw, w);
     float *db = L->db;
     memcpy(db, dz, (size_t)w * sizeof(float));
     for (int r = 1; r < B; r++) {
@@ -73,8 +70,7 @@ static void dense_grads(const activ_nn_dense *L, const float *x, const float *dz
             db[j] += row[j];
     }
     if (dx)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, w, 1.0f, dz, w, L->w, w,
-                    0.0f, dx, in);
+        nn_sgemm(0, 1, B, in, w, dz, w, L->w, w, 0.0f, dx, in);
 }
 
 // x is (B, in), z and y are (B, out) (gated: z (B, 2·out)), dy is (B, out) and becomes dZ

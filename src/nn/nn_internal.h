@@ -8,6 +8,15 @@
 
 #include "activ_nn.h"
 
+/* The layers' hot loops (conv products, BatchNorm sums and maps) get an AVX2 + FMA clone
+ * besides the baseline one, picked at load time by the CPU (GCC target_clones, x86-64). FMA
+ * contraction changes the last bits between the two, never between thread counts. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define NN_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define NN_HOT
+#endif
+
 /* The activ_glu_kind of a gated layer's act (ACTIV_NN_SWIGLU ...), or -1. */
 static inline int nn_glu(int act)
 {
@@ -72,6 +81,12 @@ activ_status nn_act_forward(int act, float alpha, const float *slopes, const flo
 activ_status nn_act_backward(int act, float alpha, const float *slopes, const float *beta, int C,
                              size_t inner, const float *z, const float *y, float *dy, size_t n,
                              float *dslopes, float *dbeta);
+
+/* C (m, n) = op(A)·op(B) + beta·C, row-major (ta, tb: 1 = transposed), spread over
+ * libactiv's pool in blocks fixed by the shape, OpenBLAS single-threaded inside each block
+ * (src/nn/gemm.c; the first call sets OpenBLAS to one thread for the process). */
+void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float beta,
+              float *c, int ldc);
 
 /* ---- the epoch loops' shared parts (src/nn/epoch.c) ---- */
 

@@ -12,7 +12,7 @@ activ_status activ_nn_set_num_threads(int n)
 {
     if (n < 1)
         return ACTIV_ERR_PARAM;
-    openblas_set_num_threads(n);
+    openblas_set_num_threads(1); /* the GEMMs are split over libactiv's pool (gemm.c) */
     return activ_set_num_threads(n);
 }
 

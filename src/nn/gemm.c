@@ -1,0 +1,54 @@
+/* gemm.c - every GEMM of libactiv_nn: OpenBLAS single-threaded inside tasks on libactiv's
+ * pool, so one pool runs the whole network (no second set of BLAS threads spinning while the
+ * layers' own loops run) and the split is fixed by the shape alone.
+ *
+ * C (m, n) = op(A)·op(B) + beta·C, row-major, is cut along the larger of m and n into blocks
+ * of at least NN_GEMM_MIN_BLOCK rows or columns, at most NN_GEMM_MAX_BLOCKS of them; each
+ * block is one cblas_sgemm over the whole k. The cut depends on the shape only, and every
+ * element of C is one dot product over k inside one call, so the results do not depend on
+ * the thread count. */
+#include <cblas.h>
+#include <pthread.h>
+
+#include "nn_internal.h"
+
+enum { NN_GEMM_MIN_BLOCK = 64, NN_GEMM_MAX_BLOCKS = 32 };
+
+typedef struct gemm_job {
+    int ta, tb, m, n, k, lda, ldb, ldc, block, by_rows;
+    const float *a, *b;
+    float beta;
+    float *c;
+} gemm_job;
+
+static void gemm_task(void *ctx, size_t blk)
+{
+    const gemm_job *j = ctx;
+    const int lo = (int)blk * j->block, len = (j->by_rows ? j->m : j->n) - lo < j->block
+                                                  ? (j->by_rows ? j->m : j->n) - lo : j->block;
+    const CBLAS_TRANSPOSE ta = j->ta ? CblasTrans : CblasNoTrans, tb = j->tb ? CblasTrans : CblasNoTrans;
+    if (j->by_rows) /* rows lo.. of C: rows of op(A) */
+        cblas_sgemm(CblasRowMajor, ta, tb, len, j->n, j->k, 1.0f, j->a + (size_t)lo * (j->ta ? 1 : j->lda), j->lda,
+                    j->b, j->ldb, j->beta, j->c + (size_t)lo * j->ldc, j->ldc);
+    else /* columns lo.. of C: columns of op(B) */
+        cblas_sgemm(CblasRowMajor, ta, tb, j->m, len, j->k, 1.0f, j->a, j->lda,
+                    j->b + (size_t)lo * (j->tb ? j->ldb : 1), j->ldb, j->beta, j->c + lo, j->ldc);
+}
+
+static void blas_one_thread(void) { openblas_set_num_threads(1); }
+
+void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float beta,
+              float *c, int ldc)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, blas_one_thread);
+    if (m <= 0 || n <= 0)
+        return;
+    gemm_job j = {ta, tb, m, n, k, lda, ldb, ldc, 0, m > n, a, b, beta, c};
+    const int dim = j.by_rows ? m : n;
+    int block = (dim + NN_GEMM_MAX_BLOCKS - 1) / NN_GEMM_MAX_BLOCKS;
+    if (block < NN_GEMM_MIN_BLOCK)
+        block = NN_GEMM_MIN_BLOCK;
+    j.block = (block + 15) / 16 * 16;
+    (void)activ_parallel_for_each((size_t)((dim + j.block - 1) / j.block), gemm_task, &j);
+}
