@@ -39,6 +39,18 @@ activ_status activ_nn_conv2d_shape(activ_nn_conv2d *L)
     return ACTIV_OK;
 }
 
+static inline void copy_row(float *restrict d, const float *restrict s, int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] = s[j];
+}
+
+static inline void add_row(float *restrict d, const float *restrict s, int n)
+{
+    for (int j = 0; j < n; j++)
+        d[j] += s[j];
+}
+
 /* One sample's patches into col rows of length ld starting at column off:
  * col[(ci·k + u)·k + v][off + i·ow + j] = x[ci, i·s + u − p, j·s + v − p] (0 outside). */
 // x is (c, h, w), col is (c·k·k, ld)
@@ -66,8 +78,8 @@ static void im2col(const activ_nn_conv2d *L, const float *x, float *col, size_t 
                     const float *src = plane + (size_t)r * w; /* input column j·s + v − p */
                     for (int j = 0; j < j0; j++)
                         d[j] = 0;
-                    if (s == 1 && j1 > j0)
-                        memcpy(d + j0, src + (j0 + v - p), (size_t)(j1 - j0) * sizeof(float));
+                    if (s == 1) /* short rows: an inline copy, not a memcpy call */
+                        copy_row(d + j0, src + (j0 + v - p), j1 - j0);
                     else
                         for (int j = j0; j < j1; j++)
                             d[j] = src[j * s + v - p];
@@ -98,8 +110,11 @@ static void col2im(const activ_nn_conv2d *L, const float *dcol, size_t ld, size_
                         continue;
                     const float *sr = src + (size_t)i * ow;
                     float *d = plane + (size_t)r * w;
-                    for (int j = j0; j < j1; j++)
-                        d[j * s + v - p] += sr[j];
+                    if (s == 1)
+                        add_row(d + (j0 + v - p), sr + j0, j1 - j0);
+                    else
+                        for (int j = j0; j < j1; j++)
+                            d[j * s + v - p] += sr[j];
                 }
             }
 }

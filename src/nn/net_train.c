@@ -26,28 +26,69 @@ static int act_layer(const activ_nn_layer *L, int *act, int *units, size_t *inne
     return 1;
 }
 
-/* Active: z > 0 (sigmoid without a stored z: y > 1/2; the other kinds keep the sign). */
-static void activity(const activ_nn_layer *L, int act, int units, size_t inner, int B, uint8_t *ever,
-                     double *nactive, double *sum)
+/* Active: z > 0 (sigmoid without a stored z: y > 1/2; the other kinds keep the sign). One
+ * task per unit (channel) over the batch, on libactiv's pool; a unit's count and sum are
+ * its own, combined in unit order afterwards. */
+typedef struct act_job {
+    const activ_nn_layer *L;
+    const float *src;
+    float thr;
+    int units, B;
+    size_t inner;
+    uint8_t *ever;
+    long *cnt;    /* (units) active cells */
+    double *sum;  /* (units) sum of outputs */
+} act_job;
+
+/* active cells of a[0..n) (a > thr) and the sum of y[0..n), eight lanes */
+NN_HOT static int row_activity(const float *restrict a, const float *restrict y, size_t n, float thr, float *rs)
 {
-    const float *src = L->z ? L->z : L->y;
-    const float thr = (!L->z && act == ACTIV_SIGMOID) ? 0.5f : 0.0f;
+    int c[8] = {0};
+    float s[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) {
+            c[k] += a[i + k] > thr;
+            s[k] += y[i + k];
+        }
+    int cnt = 0;
+    float sum = 0;
+    for (; i < n; i++) {
+        cnt += a[i] > thr;
+        sum += y[i];
+    }
+    for (int k = 0; k < 8; k++)
+        cnt += c[k], sum += s[k];
+    *rs = sum;
+    return cnt;
+}
+
+static void activity_task(void *ctx, size_t u)
+{
+    const act_job *j = ctx;
     long cnt = 0;
     double s = 0;
-    for (int b = 0; b < B; b++)
-        for (int u = 0; u < units; u++) {
-            const size_t o = ((size_t)b * units + u) * inner;
-            const float *a = src + o, *y = L->y + o;
-            int c = 0;
-            float rs = 0;
-            for (size_t i = 0; i < inner; i++) {
-                c += a[i] > thr;
-                rs += y[i];
-            }
-            ever[u] |= c > 0;
-            cnt += c;
-            s += rs;
-        }
+    for (int b = 0; b < j->B; b++) {
+        const size_t o = ((size_t)b * j->units + u) * j->inner;
+        float rs;
+        cnt += row_activity(j->src + o, j->L->y + o, j->inner, j->thr, &rs);
+        s += rs;
+    }
+    j->ever[u] |= cnt > 0;
+    j->cnt[u] = cnt;
+    j->sum[u] = s;
+}
+
+static void activity(const activ_nn_layer *L, int act, int units, size_t inner, int B, uint8_t *ever,
+                     long *ucnt, double *usum, double *nactive, double *sum)
+{
+    act_job j = {L, L->z ? L->z : L->y, (!L->z && act == ACTIV_SIGMOID) ? 0.5f : 0.0f, units, B, inner, ever,
+                 ucnt, usum};
+    (void)activ_parallel_for_each((size_t)units, activity_task, &j);
+    long cnt = 0;
+    double s = 0;
+    for (int u = 0; u < units; u++)
+        cnt += ucnt[u], s += usum[u];
     *nactive += (double)cnt;
     *sum += s;
 }
@@ -72,6 +113,16 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
     nn_epoch_bufs b;
     if ((s = nn_epoch_alloc(&b, rng, d, batch, units, NL)) != ACTIV_OK)
         return s;
+    int maxu = 1; /* the widest layer's per-unit counts and sums */
+    for (int l = 0; l < NL; l++)
+        maxu = n->layers[l].oc > maxu ? n->layers[l].oc : maxu;
+    long *ucnt = malloc(sizeof(long) * (size_t)maxu);
+    double *usum = malloc(sizeof(double) * (size_t)maxu);
+    if (!ucnt || !usum) {
+        free(ucnt), free(usum);
+        nn_epoch_free(&b);
+        return ACTIV_ERR_NOMEM;
+    }
     float *xb = b.xb;
     const int was = n->training;
     n->training = 1;
@@ -94,7 +145,7 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
                 int act, nu;
                 size_t inner;
                 if (act_layer(&n->layers[l], &act, &nu, &inner))
-                    activity(&n->layers[l], act, nu, inner, B, b.ever + u, &b.nact[l], &b.asum[l]);
+                    activity(&n->layers[l], act, nu, inner, B, b.ever + u, ucnt, usum, &b.nact[l], &b.asum[l]);
                 u += (size_t)n->layers[l].oc;
             }
         }
@@ -145,6 +196,7 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
         }
     }
 done:
+    free(ucnt), free(usum);
     nn_epoch_free(&b);
     return s;
 }
