@@ -2,8 +2,10 @@
  * that writes the output. See include/activ_nn.h for the math and shapes.
  *
  * Two ways to lay the GEMM out (activ_nn_conv_algo), measured by bench/conv_algo.sh:
- *   BATCHED     col (c·k·k, B·oh·ow) for the whole batch, Z′ (oc, B·oh·ow) = W·col: one
- *               large sgemm, then a scatter of Z′ into (B, oc, oh, ow) that adds b and applies f.
+ *   BATCHED     col (c·k·k, B·oh·ow) for the whole batch, Z′ (oc, B·oh·ow) = W·col, then a
+ *               scatter of Z′ into (B, oc, oh, ow) that adds b; f over the whole output. One task
+ *               per group of samples does its im2col, its GEMM columns and its scatter while they
+ *               are in cache (backward: its dcol columns and col2im); dW is one GEMM over all.
  *   PER_SAMPLE  col_b (c·k·k, oh·ow) per sample, y_b (oc, oh·ow) = W·col_b straight into NCHW
  *               with a plain loop product (meant for a small c·k·k such as a first layer's 9),
  *               no scatter.
@@ -139,14 +141,23 @@ typedef struct conv_job {
     const float *x;  /* (B, c, h, w) */
     float *g;        /* forward: (B, oc, ohw) pre-activations; backward: dZ */
     float *dx;       /* (B, c, h, w) or NULL */
-    int B, kk;
+    int B, kk, group;        /* group: samples per task of the batched layout */
     size_t ohw, chw, per, N; /* N = B·ohw, the batched col's row length */
 } conv_job;
 
+/* The batched layout's tasks take `group` samples each: enough columns (>= 256) for an
+ * efficient GEMM, few enough that a group's col and Z′ stay in cache between its im2col,
+ * its GEMM and its scatter (or its GEMM and col2im going back). Fixed by the shape. */
+static int group_of(size_t ohw)
+{
+    return ohw >= 256 ? 1 : (int)((256 + ohw - 1) / ohw);
+}
+
 static conv_job job_of(const activ_nn_conv2d *L, const float *x, float *g, float *dx, int B)
 {
-    conv_job j = {L, x, g, dx, B, L->c * L->k * L->k, 0, 0, 0, 0};
+    conv_job j = {L, x, g, dx, B, L->c * L->k * L->k, 0, 0, 0, 0, 0};
     j.ohw = (size_t)L->oh * L->ow;
+    j.group = group_of(j.ohw);
     j.chw = (size_t)L->c * L->ih * L->iw;
     j.per = (size_t)L->oc * j.ohw;
     j.N = (size_t)B * j.ohw;
@@ -194,24 +205,35 @@ static void fwd_sample_task(void *ctx, size_t b)
                     j->g + b * j->per + (size_t)o * j->ohw);
 }
 
-static void im2col_task(void *ctx, size_t b)
+/* samples [b0, b1) of group gi */
+static void group_range(const conv_job *j, size_t gi, int *b0, int *b1)
 {
-    const conv_job *j = ctx;
-    im2col(j->L, j->x + b * j->chw, j->L->col, j->N, b * j->ohw);
+    *b0 = (int)gi * j->group;
+    *b1 = *b0 + j->group < j->B ? *b0 + j->group : j->B;
 }
 
-/* Z′ (oc, B·ohw) into (B, oc, ohw) for sample b, adding the bias */
-static void scatter_task(void *ctx, size_t b)
+/* batched forward of one group: its im2col columns, Z′ columns = W·col, then the scatter of
+ * Z′ into (B, oc, ohw) adding the bias */
+static void fwd_group_task(void *ctx, size_t gi)
 {
     const conv_job *j = ctx;
     const activ_nn_conv2d *L = j->L;
-    for (int o = 0; o < L->oc; o++) {
-        const float *src = L->zt + (size_t)o * j->N + b * j->ohw;
-        float *dst = j->g + b * j->per + (size_t)o * j->ohw;
-        const float bo = L->has_bias ? L->b[o] : 0.0f;
-        for (size_t i = 0; i < j->ohw; i++)
-            dst[i] = src[i] + bo;
-    }
+    int b0, b1;
+    group_range(j, gi, &b0, &b1);
+    for (int b = b0; b < b1; b++)
+        im2col(L, j->x + (size_t)b * j->chw, L->col, j->N, (size_t)b * j->ohw);
+    const size_t c0 = (size_t)b0 * j->ohw;
+    // Z′ (oc, cols) = W (oc, kk) · col (kk, cols)
+    nn_sgemm_task(0, 0, L->oc, (int)((size_t)(b1 - b0) * j->ohw), j->kk, L->w, j->kk, L->col + c0, (int)j->N, 0.0f,
+                  L->zt + c0, (int)j->N);
+    for (int b = b0; b < b1; b++)
+        for (int o = 0; o < L->oc; o++) {
+            const float *src = L->zt + (size_t)o * j->N + (size_t)b * j->ohw;
+            float *dst = j->g + (size_t)b * j->per + (size_t)o * j->ohw;
+            const float bo = L->has_bias ? L->b[o] : 0.0f;
+            for (size_t i = 0; i < j->ohw; i++)
+                dst[i] = src[i] + bo;
+        }
 }
 
 // x is (B, c, h, w), z and y are (B, oc, oh, ow)
@@ -235,10 +257,7 @@ activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, f
     } else {
         if (!L->zt)
             return ACTIV_ERR_NULL;
-        (void)activ_parallel_for_each((size_t)B, im2col_task, &j);
-        // Z′ (oc, B·ohw) = W (oc, kk) · col (kk, B·ohw)
-        nn_sgemm(0, 0, L->oc, (int)j.N, j.kk, L->w, j.kk, L->col, (int)j.N, 0.0f, L->zt, (int)j.N);
-        (void)activ_parallel_for_each((size_t)B, scatter_task, &j);
+        (void)activ_parallel_for_each((size_t)(B + j.group - 1) / j.group, fwd_group_task, &j);
     }
     return nn_act_forward(L->act, L->alpha, L->slopes, L->beta, L->oc, j.ohw, j.g, y, (size_t)B * j.per);
 }
@@ -318,12 +337,23 @@ static void gather_task(void *ctx, size_t b)
                j->ohw * sizeof(float));
 }
 
-static void col2im_task(void *ctx, size_t b)
+/* batched dx of one group: its dcol columns = Wᵀ·dZ′ over its col columns (no longer
+ * needed), then col2im into its samples' dx */
+static void bwd_group_task(void *ctx, size_t gi)
 {
     const conv_job *j = ctx;
-    float *dx = j->dx + b * j->chw;
-    memset(dx, 0, j->chw * sizeof(float));
-    col2im(j->L, j->L->col, j->N, b * j->ohw, dx);
+    const activ_nn_conv2d *L = j->L;
+    int b0, b1;
+    group_range(j, gi, &b0, &b1);
+    const size_t c0 = (size_t)b0 * j->ohw;
+    // dcol (kk, cols) = Wᵀ (kk, oc) · dZ′ (oc, cols)
+    nn_sgemm_task(1, 0, j->kk, (int)((size_t)(b1 - b0) * j->ohw), L->oc, L->w, j->kk, L->zt + c0, (int)j->N, 0.0f,
+                  L->col + c0, (int)j->N);
+    for (int b = b0; b < b1; b++) {
+        float *dx = j->dx + (size_t)b * j->chw;
+        memset(dx, 0, j->chw * sizeof(float));
+        col2im(L, L->col, j->N, (size_t)b * j->ohw, dx);
+    }
 }
 
 // z and y are (B, oc, oh, ow), dy is (B, oc, oh, ow) and becomes dZ, dx is (B, c, h, w) or NULL
@@ -367,10 +397,7 @@ activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z, 
     (void)activ_parallel_for_each((size_t)B, gather_task, &j);
     // dW (oc, kk) = dZ′ (oc, N) · colᵀ (N, kk)
     nn_sgemm(0, 1, oc, j.kk, (int)j.N, L->zt, (int)j.N, L->col, (int)j.N, 0.0f, L->dw, j.kk);
-    if (dx) {
-        // dcol (kk, N) = Wᵀ (kk, oc) · dZ′ (oc, N), written over col
-        nn_sgemm(1, 0, j.kk, (int)j.N, oc, L->w, j.kk, L->zt, (int)j.N, 0.0f, L->col, (int)j.N);
-        (void)activ_parallel_for_each((size_t)B, col2im_task, &j);
-    }
+    if (dx) /* after dW: it overwrites col */
+        (void)activ_parallel_for_each((size_t)(B + j.group - 1) / j.group, bwd_group_task, &j);
     return ACTIV_OK;
 }

@@ -36,12 +36,20 @@ static void gemm_task(void *ctx, size_t blk)
 }
 
 static void blas_one_thread(void) { openblas_set_num_threads(1); }
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+
+void nn_sgemm_task(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                   float beta, float *c, int ldc)
+{
+    pthread_once(&blas_once, blas_one_thread);
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a,
+                lda, b, ldb, beta, c, ldc);
+}
 
 void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float beta,
               float *c, int ldc)
 {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, blas_one_thread);
+    pthread_once(&blas_once, blas_one_thread);
     if (m <= 0 || n <= 0)
         return;
     gemm_job j = {ta, tb, m, n, k, lda, ldb, ldc, 0, m > n, a, b, beta, c};
