@@ -448,9 +448,10 @@ ACTIV_API activ_status activ_nn_batchnorm_backward(const activ_nn_batchnorm *L, 
 
 /* ---------------------------------------------------------------------------------------
  * Dropout (inverted): training: y = x · mask / (1 − p) with mask ~ Bernoulli(1 − p);
- * evaluation: y = x. A call takes one draw from rng as a key; element i is kept when the top
- * 32 bits of output i + 1 of SplitMix64 started at state key are >= p·2^32, so the mask is
- * a function of the seed, the call's place in the stream and i alone: the same
+ * evaluation: y = x. A call takes one draw from rng as a key; output ⌊i/2⌋ + 1 of SplitMix64
+ * started at state key gives element i 32 bits (even i the high half, odd i the low half),
+ * and i is kept when they are >= p·2^32. So the mask is a function of the seed, the call's
+ * place in the stream and i alone: the same
  * whatever the thread count, while chunks of it are drawn in parallel on libactiv's pool.
  * dx = dy · mask / (1 − p).
  * ------------------------------------------------------------------------------------- */

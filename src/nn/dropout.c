@@ -1,7 +1,7 @@
 /* dropout.c - inverted dropout. The mask is counter-based: one draw from the seeded rng per
- * call is a key, element i's bits are output i + 1 of SplitMix64 from state key (a Weyl
- * sequence, so any output is one multiply away), chunks are drawn in parallel, and one seed
- * gives one mask whatever the thread count. */
+ * call is a key, elements 2i and 2i + 1 take the high and low halves of output i + 1 of
+ * SplitMix64 from state key (a Weyl sequence, so any output is one multiply away), chunks
+ * are drawn in parallel, and one seed gives one mask whatever the thread count. */
 #include <string.h>
 
 #include "common/splitmix64.h"
@@ -21,11 +21,16 @@ static void drop_task(void *ctx, size_t c)
 {
     const drop_job *j = ctx;
     const size_t end = (c + 1) * CHUNK < j->n ? (c + 1) * CHUNK : j->n;
-    for (size_t i = c * CHUNK; i < end; i++) {
-        uint64_t state = j->key + i * 0x9e3779b97f4a7c15ULL; /* output i + 1 from key */
-        const float m = (activ_splitmix64(&state) >> 32) >= j->thr ? j->scale : 0.0f;
-        j->mask[i] = m;
-        j->y[i] = j->x[i] * m;
+    for (size_t i = c * CHUNK; i < end; i += 2) { /* CHUNK is even: pairs never straddle tasks */
+        uint64_t state = j->key + (i / 2) * 0x9e3779b97f4a7c15ULL; /* output i/2 + 1 from key */
+        const uint64_t r = activ_splitmix64(&state);
+        const float m0 = (r >> 32) >= j->thr ? j->scale : 0.0f, m1 = (r & 0xffffffffu) >= j->thr ? j->scale : 0.0f;
+        j->mask[i] = m0;
+        j->y[i] = j->x[i] * m0;
+        if (i + 1 < end) {
+            j->mask[i + 1] = m1;
+            j->y[i + 1] = j->x[i + 1] * m1;
+        }
     }
 }
 

@@ -38,8 +38,7 @@ activ_status activ_nn_optim_init(activ_nn_optim *o, activ_nn_optim_kind kind, si
     return ACTIV_OK;
 }
 
-__attribute__((optimize("tree-vectorize")))
-static void adam_update(float *restrict p, const float *restrict g, float *restrict m,
+NN_HOT static void adam_update(float *restrict p, const float *restrict g, float *restrict m,
                         float *restrict v, size_t n, float b1, float b2, float lr_t, float inv_bc2,
                         float eps)
 {
@@ -56,8 +55,7 @@ static void adam_update(float *restrict p, const float *restrict g, float *restr
     }
 }
 
-__attribute__((optimize("tree-vectorize")))
-static void sgd_update(float *restrict p, const float *restrict g, float *restrict vel, size_t n,
+NN_HOT static void sgd_update(float *restrict p, const float *restrict g, float *restrict vel, size_t n,
                        float mu, float lr)
 {
     for (size_t i = 0; i < n; i++) {
@@ -68,19 +66,40 @@ static void sgd_update(float *restrict p, const float *restrict g, float *restri
     }
 }
 
+/* One step over chunks of the parameters on libactiv's pool (elementwise: the same values
+ * for any thread count). */
+enum { STEP_CHUNK = 1 << 16 };
+typedef struct step_job {
+    const activ_nn_optim *o;
+    float *p;
+    const float *g;
+    float lr_t, inv_bc2;
+} step_job;
+
+static void step_task(void *ctx, size_t c)
+{
+    const step_job *j = ctx;
+    const activ_nn_optim *o = j->o;
+    const size_t i0 = c * STEP_CHUNK, n = o->n - i0 < STEP_CHUNK ? o->n - i0 : STEP_CHUNK;
+    if (o->kind == ACTIV_NN_ADAM)
+        adam_update(j->p + i0, j->g + i0, o->m + i0, o->v + i0, n, o->beta1, o->beta2, j->lr_t, j->inv_bc2, o->eps);
+    else
+        sgd_update(j->p + i0, j->g + i0, o->m + i0, n, o->momentum, o->lr);
+}
+
 activ_status activ_nn_optim_step(activ_nn_optim *o, float *params, const float *grads)
 {
     if (!o || ((!params || !grads || !o->m) && o->n))
         return ACTIV_ERR_NULL;
     o->t++;
+    step_job j = {o, params, grads, 0, 0};
     if (o->kind == ACTIV_NN_ADAM) {
         double bc1 = 1.0 - pow(o->beta1, (double)o->t);
         double bc2 = 1.0 - pow(o->beta2, (double)o->t);
-        adam_update(params, grads, o->m, o->v, o->n, o->beta1, o->beta2, (float)(o->lr / bc1),
-                    (float)(1.0 / bc2), o->eps);
-    } else {
-        sgd_update(params, grads, o->m, o->n, o->momentum, o->lr);
+        j.lr_t = (float)(o->lr / bc1);
+        j.inv_bc2 = (float)(1.0 / bc2);
     }
+    (void)activ_parallel_for_each((o->n + STEP_CHUNK - 1) / STEP_CHUNK, step_task, &j);
     return ACTIV_OK;
 }
 
