@@ -342,8 +342,9 @@ ACTIV_API activ_status activ_nn_set_num_threads(int n);
  * Conv2D: y = f(conv(x, W) + b), square kernel k, stride s, zero padding p.
  *   oh = (ih + 2p − k) / s + 1,  ow = (iw + 2p − k) / s + 1
  *   z[n, o, i, j] = b[o] + Σ_{c, u, v} W[o, c, u, v] · x[n, c, i·s + u − p, j·s + v − p]
- * As a GEMM: im2col builds col (c·k·k, B·oh·ow) once per batch; Z′ (oc, B·oh·ow) = W · col
- * is one sgemm; a pass per output row then adds b, applies f and writes y in NCHW order.
+ * As a GEMM: im2col builds col (c·k·k, B·oh·ow) once per batch; Z′ (oc, B·oh·ow) = W · col;
+ * a pass per output row then adds b and writes NCHW order, and f runs over the output. All
+ * of it runs on libactiv's pool (activ_nn_set_num_threads).
  * Backward, given dY (B, oc, oh, ow):
  *   dZ = dY ⊙ f′ (libactiv, once)   dW = dZ′ · colᵀ (oc, c·k·k)   db[o] = Σ dZ[·, o, ·, ·]
  *   dcol = Wᵀ · dZ′,  dX = col2im(dcol) (summed where windows overlap)
@@ -352,8 +353,10 @@ typedef enum activ_nn_conv_algo {
     ACTIV_NN_CONV_AUTO = 0,       /* PER_SAMPLE when c·k·k < 32, else BATCHED (bench/conv_algo.sh:
                                      batched wins on 32x13x13 -> 64 (K = 288), per-sample on the
                                      1-channel first layer (K = 9)) */
-    ACTIV_NN_CONV_BATCHED = 1,    /* one im2col and one sgemm for the whole batch */
-    ACTIV_NN_CONV_PER_SAMPLE = 2  /* one im2col and one sgemm per sample */
+    ACTIV_NN_CONV_BATCHED = 1,    /* im2col and sgemm over the whole batch's columns, in tasks
+                                     of a few samples; dW one sgemm over all */
+    ACTIV_NN_CONV_PER_SAMPLE = 2  /* one task per sample: im2col, then plain loop products
+                                     (no BLAS: meant for a small c·k·k) */
 } activ_nn_conv_algo;
 
 typedef struct activ_nn_conv2d {

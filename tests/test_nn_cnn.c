@@ -81,6 +81,43 @@ static void conv_case(int c, int h, int w, int oc, int k, int s, int p, int bias
           k, s, p, bias, algo, fwd);
     memcpy(dy, wgt, sizeof(float) * ny);
     CHECK(activ_nn_conv2d_backward(&L, z, y, dy, dx, B) == ACTIV_OK, "conv backward");
+    /* dW, db and dx against the definition in double: dZ = dY·f′(z), dW[o, ci, u, v] =
+     * Σ dZ·x at the tap, db[o] = Σ dZ, dx = Σ W·dZ over the windows that read it */
+    double *rdw = calloc((size_t)oc * kk, sizeof(double)), *rdb = calloc((size_t)oc, sizeof(double));
+    double *rdx = calloc(nx, sizeof(double));
+    for (int b = 0; b < B; b++)
+        for (int o = 0; o < oc; o++)
+            for (int i = 0; i < L.oh; i++)
+                for (int j = 0; j < L.ow; j++) {
+                    double acc = bias ? bb[o] : 0;
+                    for (int ci = 0; ci < c; ci++)
+                        for (int u = 0; u < k; u++)
+                            for (int v = 0; v < k; v++) {
+                                int r = i * s + u - p, q = j * s + v - p;
+                                if (r >= 0 && r < h && q >= 0 && q < w)
+                                    acc += (double)W[((o * c + ci) * k + u) * k + v] * x[((b * c + ci) * h + r) * w + q];
+                            }
+                    const double g = wgt[(((size_t)b * oc + o) * L.oh + i) * L.ow + j];
+                    const double dz = act == ACTIV_TANH ? g * (1 - tanh(acc) * tanh(acc)) : g;
+                    rdb[o] += dz;
+                    for (int ci = 0; ci < c; ci++)
+                        for (int u = 0; u < k; u++)
+                            for (int v = 0; v < k; v++) {
+                                int r = i * s + u - p, q = j * s + v - p;
+                                if (r >= 0 && r < h && q >= 0 && q < w) {
+                                    rdw[((o * c + ci) * k + u) * k + v] += dz * x[((b * c + ci) * h + r) * w + q];
+                                    rdx[((b * c + ci) * h + r) * w + q] += dz * W[((o * c + ci) * k + u) * k + v];
+                                }
+                            }
+                }
+    double gerr = 0, gscale = 0;
+    for (int i = 0; i < oc * kk; i++) gerr = fmax(gerr, fabs(dW[i] - rdw[i])), gscale = fmax(gscale, fabs(rdw[i]));
+    for (int i = 0; bias && i < oc; i++) gerr = fmax(gerr, fabs(db[i] - rdb[i])), gscale = fmax(gscale, fabs(rdb[i]));
+    for (size_t i = 0; i < nx; i++) gerr = fmax(gerr, fabs(dx[i] - rdx[i])), gscale = fmax(gscale, fabs(rdx[i]));
+    gerr /= gscale > 0 ? gscale : 1;
+    CHECK(gerr < 1e-5, "conv c%d %dx%d oc%d k%d s%d p%d bias%d algo%d: dW, db, dx vs the double-precision backward %.2e",
+          c, h, w, oc, k, s, p, bias, algo, gerr);
+    free(rdw), free(rdb), free(rdx);
     fd_stat st = {0, "conv"};
     const float eps = 1e-2f;
     float *tmp = malloc(sizeof(float) * ny);
@@ -95,10 +132,13 @@ static void conv_case(int c, int h, int w, int oc, int k, int s, int p, int bias
     if (bias) for (int i = 0; i < oc; i++) FD(bb, i, dbs[i]);
     for (size_t i = 0; i < nx; i++) FD(x, i, dxs[i]);
 #undef FD
-    CHECK(st.worst < 2e-3, "conv c%d %dx%d oc%d k%d s%d p%d bias%d act %s algo%d: gradient rel. error %.2e", c, h,
+    /* float finite differences (step 1e-2): their own error reaches ~3e-3 on tanh's curvature;
+     * the tight check is the double-precision one above */
+    CHECK(st.worst < 5e-3, "conv c%d %dx%d oc%d k%d s%d p%d bias%d act %s algo%d: gradient rel. error %.2e", c, h,
           w, oc, k, s, p, bias, activ_nn_act_name(act), algo, st.worst);
-    printf("conv c%d %dx%d oc%d k%d s%d p%d bias%d %-6s %-10s forward err %.1e, gradient rel. err %.1e\n", c, h,
-           w, oc, k, s, p, bias, activ_nn_act_name(act), algo ? "per-sample" : "batched", fwd, st.worst);
+    printf("conv c%d %dx%d oc%d k%d s%d p%d bias%d %-6s %-10s forward err %.1e, grads vs double %.1e, "
+           "finite-difference rel. err %.1e\n", c, h,
+           w, oc, k, s, p, bias, activ_nn_act_name(act), algo ? "per-sample" : "batched", fwd, gerr, st.worst);
     free(W), free(bb), free(dW), free(db), free(x), free(dx), free(y), free(z), free(dy), free(wgt), free(col);
     free(zt), free(tmp), free(dWs), free(dbs), free(dxs);
 }
@@ -645,6 +685,9 @@ int main(void)
         conv_case(2, 7, 6, 3, 3, 2, 1, 1, ACTIV_TANH, algo);
         conv_case(3, 4, 5, 2, 2, 1, 1, 0, ACTIV_TANH, algo);
         conv_case(1, 6, 6, 4, 1, 1, 0, 1, ACTIV_NN_LINEAR, algo);
+        /* 144 outputs per sample: the batched layout's tasks take 2 samples, so the batch
+         * of 3 is two groups, one of them short */
+        conv_case(2, 12, 12, 3, 3, 1, 1, 1, ACTIV_TANH, algo);
     }
     pool_case(1, 2, 6, 6, 2, 2);
     pool_case(1, 2, 7, 5, 3, 2);

@@ -32,7 +32,7 @@ static void help(void)
            "  --limit N     training samples for dying/centering (default 10000)\n"
            "  --epochs N    epochs for dying/centering (default 5 / 3)\n"
            "  --lr X        learning rate for dying (default 0.1)\n"
-           "  --threads N   threads for libactiv and OpenBLAS\n\n"
+           "  --threads N   threads of libactiv's pool (OpenBLAS runs one-threaded in it)\n\n"
            "Examples:\n"
            "  activ experiment vanishing\n"
            "  activ experiment dying --lr 0.2 --epochs 3 --json dying.json\n"

@@ -27,7 +27,7 @@ static void help(void)
            "  --epochs N          (default 5)\n"
            "  --limit N           training samples (default all 60000)\n"
            "  --activations LIST  comma-separated subset, e.g. relu,sigmoid\n"
-           "  --threads N         threads for libactiv and OpenBLAS\n"
+           "  --threads N         threads of libactiv's pool (OpenBLAS runs one-threaded in it)\n"
            "  --seed N            (default 1)\n"
            "  --data DIR          IDX files (default " DEFAULT_DATA ")\n"
            "  --json FILE         the numbers as JSON (default experiment_cnn.json; '-' for stdout)\n\n"
