@@ -58,31 +58,10 @@ static void conv_case(int c, int h, int w, int oc, int k, int s, int p, int bias
     for (size_t i = 0; i < nx; i++) x[i] = urand();
     for (size_t i = 0; i < ny; i++) wgt[i] = urand();
     CHECK(activ_nn_conv2d_forward(&L, x, z, y, B) == ACTIV_OK, "conv forward");
-    /* forward against the definition, in double */
+    /* forward against the definition, in double, and the backward from it: dZ = dY·f′(z),
+     * dW[o, ci, u, v] = Σ dZ·x at the tap, db[o] = Σ dZ, dx = Σ W·dZ over the windows that
+     * read it (dY = wgt) */
     double fwd = 0;
-    for (int b = 0; b < B; b++)
-        for (int o = 0; o < oc; o++)
-            for (int i = 0; i < L.oh; i++)
-                for (int j = 0; j < L.ow; j++) {
-                    double acc = bias ? bb[o] : 0;
-                    for (int ci = 0; ci < c; ci++)
-                        for (int u = 0; u < k; u++)
-                            for (int v = 0; v < k; v++) {
-                                int r = i * s + u - p, q = j * s + v - p;
-                                if (r >= 0 && r < h && q >= 0 && q < w)
-                                    acc += (double)W[((o * c + ci) * k + u) * k + v] * x[((b * c + ci) * h + r) * w + q];
-                            }
-                    double want = act == ACTIV_TANH ? tanh(acc) : act == ACTIV_NN_LINEAR ? acc : NAN;
-                    double got = y[(((size_t)b * oc + o) * L.oh + i) * L.ow + j];
-                    double e = fabs(got - want);
-                    if (e > fwd) fwd = e;
-                }
-    CHECK(fwd < 1e-5, "conv c%d %dx%d oc%d k%d s%d p%d bias%d algo%d: forward max error %.2e", c, h, w, oc,
-          k, s, p, bias, algo, fwd);
-    memcpy(dy, wgt, sizeof(float) * ny);
-    CHECK(activ_nn_conv2d_backward(&L, z, y, dy, dx, B) == ACTIV_OK, "conv backward");
-    /* dW, db and dx against the definition in double: dZ = dY·f′(z), dW[o, ci, u, v] =
-     * Σ dZ·x at the tap, db[o] = Σ dZ, dx = Σ W·dZ over the windows that read it */
     double *rdw = calloc((size_t)oc * kk, sizeof(double)), *rdb = calloc((size_t)oc, sizeof(double));
     double *rdx = calloc(nx, sizeof(double));
     for (int b = 0; b < B; b++)
@@ -97,8 +76,11 @@ static void conv_case(int c, int h, int w, int oc, int k, int s, int p, int bias
                                 if (r >= 0 && r < h && q >= 0 && q < w)
                                     acc += (double)W[((o * c + ci) * k + u) * k + v] * x[((b * c + ci) * h + r) * w + q];
                             }
-                    const double g = wgt[(((size_t)b * oc + o) * L.oh + i) * L.ow + j];
-                    const double dz = act == ACTIV_TANH ? g * (1 - tanh(acc) * tanh(acc)) : g;
+                    const size_t at = (((size_t)b * oc + o) * L.oh + i) * L.ow + j;
+                    double want = act == ACTIV_TANH ? tanh(acc) : act == ACTIV_NN_LINEAR ? acc : NAN;
+                    double e = fabs(y[at] - want);
+                    if (e > fwd) fwd = e;
+                    const double dz = act == ACTIV_TANH ? wgt[at] * (1 - want * want) : wgt[at];
                     rdb[o] += dz;
                     for (int ci = 0; ci < c; ci++)
                         for (int u = 0; u < k; u++)
@@ -110,12 +92,16 @@ static void conv_case(int c, int h, int w, int oc, int k, int s, int p, int bias
                                 }
                             }
                 }
+    CHECK(fwd < 1e-5, "conv c%d %dx%d oc%d k%d s%d p%d bias%d algo%d: forward max error %.2e", c, h, w, oc,
+          k, s, p, bias, algo, fwd);
+    memcpy(dy, wgt, sizeof(float) * ny);
+    CHECK(activ_nn_conv2d_backward(&L, z, y, dy, dx, B) == ACTIV_OK, "conv backward");
     double gerr = 0, gscale = 0;
     for (int i = 0; i < oc * kk; i++) gerr = fmax(gerr, fabs(dW[i] - rdw[i])), gscale = fmax(gscale, fabs(rdw[i]));
     for (int i = 0; bias && i < oc; i++) gerr = fmax(gerr, fabs(db[i] - rdb[i])), gscale = fmax(gscale, fabs(rdb[i]));
     for (size_t i = 0; i < nx; i++) gerr = fmax(gerr, fabs(dx[i] - rdx[i])), gscale = fmax(gscale, fabs(rdx[i]));
     gerr /= gscale > 0 ? gscale : 1;
-    CHECK(gerr < 1e-5, "conv c%d %dx%d oc%d k%d s%d p%d bias%d algo%d: dW, db, dx vs the double-precision backward %.2e",
+    CHECK(gerr < 1e-5, "conv c%d %dx%d oc%d k%d s%d p%d bias%d algo%d: dW, db, dx vs the backward in double %.2e",
           c, h, w, oc, k, s, p, bias, algo, gerr);
     free(rdw), free(rdb), free(rdx);
     fd_stat st = {0, "conv"};

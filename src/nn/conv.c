@@ -164,33 +164,18 @@ static conv_job job_of(const activ_nn_conv2d *L, const float *x, float *g, float
     return j;
 }
 
-/* out (ohw) = bias + Σ_t w[t]·col[t] (col is (kk, ohw)) */
-NN_HOT static void row_product(const float *restrict w, const float *restrict col, int kk, size_t ohw, float bias,
-                        float *restrict out)
+/* out (len) = init + Σ_r w[r·ws]·rows[r] over nrows rows of len (the per-sample products:
+ * forward a row of W against col's rows, backward a column of W against dZ's rows) */
+NN_HOT static void rows_combine(const float *restrict w, size_t ws, const float *restrict rows, int nrows, size_t len,
+                                float init, float *restrict out)
 {
-    for (size_t i = 0; i < ohw; i++)
-        out[i] = bias;
-    for (int t = 0; t < kk; t++) {
-        const float wt = w[t], *c = col + (size_t)t * ohw;
-        for (size_t i = 0; i < ohw; i++)
-            out[i] += wt * c[i];
+    for (size_t i = 0; i < len; i++)
+        out[i] = init;
+    for (int r = 0; r < nrows; r++) {
+        const float wr = w[(size_t)r * ws], *restrict row = rows + (size_t)r * len;
+        for (size_t i = 0; i < len; i++)
+            out[i] += wr * row[i];
     }
-}
-
-/* Σ a[i]·b[i] in eight float lanes */
-NN_HOT static float dot8(const float *restrict a, const float *restrict b, size_t n)
-{
-    float acc[8] = {0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++)
-            acc[k] += a[i + k] * b[i + k];
-    float s = 0;
-    for (; i < n; i++)
-        s += a[i] * b[i];
-    for (int k = 0; k < 8; k++)
-        s += acc[k];
-    return s;
 }
 
 /* per-sample forward of sample b: col_b, then y_b (oc, ohw) = W·col_b + bias */
@@ -201,8 +186,8 @@ static void fwd_sample_task(void *ctx, size_t b)
     float *col = L->col + b * j->kk * j->ohw;
     im2col(L, j->x + b * j->chw, col, j->ohw, 0);
     for (int o = 0; o < L->oc; o++)
-        row_product(L->w + (size_t)o * j->kk, col, j->kk, j->ohw, L->has_bias ? L->b[o] : 0.0f,
-                    j->g + b * j->per + (size_t)o * j->ohw);
+        rows_combine(L->w + (size_t)o * j->kk, 1, col, j->kk, j->ohw, L->has_bias ? L->b[o] : 0.0f,
+                     j->g + b * j->per + (size_t)o * j->ohw);
 }
 
 /* samples [b0, b1) of group gi */
@@ -293,7 +278,7 @@ static void dw_block_task(void *ctx, size_t blk)
             for (int o = o0; o < o1; o++) {
                 const float *dz = j->g + b * j->per + (size_t)o * j->ohw;
                 for (int t = t0; t < t1; t++)
-                    acc[o - o0][t - t0] += dot8(dz, col + (size_t)t * j->ohw, j->ohw);
+                    acc[o - o0][t - t0] += nn_dot(dz, col + (size_t)t * j->ohw, j->ohw);
             }
         }
         for (int o = o0; o < o1; o++)
@@ -303,26 +288,13 @@ static void dw_block_task(void *ctx, size_t blk)
 }
 
 /* per-sample dx of sample b: dcol_b (kk, ohw) = Wᵀ·dZ_b over col_b, then col2im */
-/* d (ohw) = Σ_o w[o·kk]·dz[o] (dz is (oc, ohw)) */
-NN_HOT static void col_row_back(const float *restrict w, int kk, const float *restrict dz, int oc, size_t ohw,
-                                float *restrict d)
-{
-    for (size_t i = 0; i < ohw; i++)
-        d[i] = 0;
-    for (int o = 0; o < oc; o++) {
-        const float wt = w[(size_t)o * kk], *restrict r = dz + (size_t)o * ohw;
-        for (size_t i = 0; i < ohw; i++)
-            d[i] += wt * r[i];
-    }
-}
-
 static void dx_sample_task(void *ctx, size_t b)
 {
     const conv_job *j = ctx;
     const activ_nn_conv2d *L = j->L;
     float *col = L->col + b * j->kk * j->ohw;
     for (int t = 0; t < j->kk; t++)
-        col_row_back(L->w + t, j->kk, j->g + b * j->per, L->oc, j->ohw, col + (size_t)t * j->ohw);
+        rows_combine(L->w + t, (size_t)j->kk, j->g + b * j->per, L->oc, j->ohw, 0.0f, col + (size_t)t * j->ohw);
     float *dx = j->dx + b * j->chw;
     memset(dx, 0, j->chw * sizeof(float));
     col2im(L, col, j->ohw, 0, dx);

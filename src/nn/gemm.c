@@ -1,4 +1,4 @@
-/* gemm.c - every GEMM of libactiv_nn: OpenBLAS single-threaded inside tasks on libactiv's
+/* gemm.c - every GEMM (and the dot product) of libactiv_nn: OpenBLAS single-threaded inside tasks on libactiv's
  * pool, so one pool runs the whole network (no second set of BLAS threads spinning while the
  * layers' own loops run) and the split is fixed by the shape alone.
  *
@@ -59,4 +59,19 @@ void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, cons
         block = NN_GEMM_MIN_BLOCK;
     j.block = (block + 15) / 16 * 16;
     (void)activ_parallel_for_each((size_t)((dim + j.block - 1) / j.block), gemm_task, &j);
+}
+
+NN_HOT float nn_dot(const float *restrict a, const float *restrict b, size_t n)
+{
+    float acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            acc[k] += a[i + k] * b[i + k];
+    float s = 0;
+    for (; i < n; i++)
+        s += a[i] * b[i];
+    for (int k = 0; k < 8; k++)
+        s += acc[k];
+    return s;
 }

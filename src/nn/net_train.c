@@ -157,12 +157,8 @@ activ_status activ_nn_net_train_epoch(activ_nn_net *n, activ_nn_optim *o, const 
                 const float *dw = L->type == ACTIV_NN_CONV2D ? L->conv.dw : L->type == ACTIV_NN_DENSE ? L->dense.dw : NULL;
                 size_t nw = L->type == ACTIV_NN_CONV2D ? (size_t)L->conv.oc * L->conv.c * L->conv.k * L->conv.k
                                                        : (size_t)L->dense.in * L->dense.out;
-                if (dw) {
-                    double ss = 0;
-                    for (size_t i = 0; i < nw; i++)
-                        ss += (double)dw[i] * dw[i];
-                    b.gn[l] += sqrt(ss);
-                }
+                if (dw)
+                    b.gn[l] += sqrt((double)nn_dot(dw, dw, nw));
             }
         if ((s = activ_nn_optim_step(o, n->params, n->grads)) != ACTIV_OK)
             break;

@@ -87,6 +87,8 @@ activ_status nn_act_backward(int act, float alpha, const float *slopes, const fl
  * (src/nn/gemm.c; the first call sets OpenBLAS to one thread for the process). */
 void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb, float beta,
               float *c, int ldc);
+/* Σ a[i]·b[i] in eight float lanes (vectorises; the lanes are added at the end). */
+float nn_dot(const float *a, const float *b, size_t n);
 /* The same product as one single-threaded OpenBLAS call, for a task already on the pool. */
 void nn_sgemm_task(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                    float beta, float *c, int ldc);

@@ -16,22 +16,6 @@ activ_status activ_nn_set_num_threads(int n)
     return activ_set_num_threads(n);
 }
 
-/* sum of squares with 8 independent float lanes (vectorizes), combined in double */
-__attribute__((optimize("tree-vectorize")))
-static double sumsq(const float *restrict x, size_t n)
-{
-    float acc[8] = {0};
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++)
-            acc[k] += x[i + k] * x[i + k];
-    double s = 0;
-    for (int k = 0; k < 8; k++)
-        s += acc[k];
-    for (; i < n; i++)
-        s += (double)x[i] * x[i];
-    return s;
-}
 
 /* Active: z > 0 (sigmoid: y > 1/2; for kinds without stored z, y > 0 iff z > 0). */
 static void layer_activity(const activ_nn_dense *L, int B, uint8_t *ever, double *nactive, double *sum)
@@ -100,8 +84,10 @@ activ_status activ_nn_train_epoch(activ_nn_model *m, activ_nn_optim *o, const ac
         if ((s = activ_nn_model_backward(m, xb, m->dbuf[0], B)) != ACTIV_OK)
             goto done;
         if (st)
-            for (int l = 0; l < L; l++)
-                b.gn[l] += sqrt(sumsq(m->layers[l].dw, (size_t)m->layers[l].in * m->layers[l].out));
+            for (int l = 0; l < L; l++) {
+                const activ_nn_dense *D = &m->layers[l];
+                b.gn[l] += sqrt((double)nn_dot(D->dw, D->dw, (size_t)D->in * D->out));
+            }
         if ((s = activ_nn_optim_step(o, m->params, m->grads)) != ACTIV_OK)
             goto done;
         loss_sum += loss * B;
