@@ -1,5 +1,5 @@
 #!/bin/sh
-# Conv2D GEMM layout: batched im2col + one sgemm vs per-sample (bench/conv_algo.c), on the
+# Conv2D layouts: batched im2col + GEMM vs per-sample loop products (bench/conv_algo.c), on the
 # reference CNN's conv shapes. Usage: bench/conv_algo.sh [REPS] [THREADS] (after make).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -680,6 +680,7 @@ int main(void)
     pool_case(0, 2, 6, 6, 2, 2);
     pool_case(0, 1, 5, 7, 3, 1);
     pool_case(1, 2, 6, 19, 2, 2); /* ow 9: the vector path and a tail */
+    pool_case(1, 2, 7, 9, 2, 2);  /* odd h and w: a row and a column no window covers */
     pool_ties();
     bn_case(4, 3, 5, ACTIV_NN_LINEAR);
     bn_case(6, 4, 1, ACTIV_TANH);

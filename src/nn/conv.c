@@ -247,18 +247,23 @@ activ_status activ_nn_conv2d_forward(const activ_nn_conv2d *L, const float *x, f
     return nn_act_forward(L->act, L->alpha, L->slopes, L->beta, L->oc, j.ohw, j.g, y, (size_t)B * j.per);
 }
 
-/* db[o] = Σ over the batch of dZ[b, o, :], float within a sample, double across */
+/* Σ row[i] in float, in order (one sample's part of db) */
+static float row_sum(const float *row, size_t n)
+{
+    float part = 0;
+    for (size_t i = 0; i < n; i++)
+        part += row[i];
+    return part;
+}
+
+/* db[o] = Σ over the batch of dZ[b, o, :], float within a sample, double across (the
+ * per-sample path sums the same way inside its dW tasks) */
 static void bias_task(void *ctx, size_t o)
 {
     const conv_job *j = ctx;
     double acc = 0;
-    for (int b = 0; b < j->B; b++) {
-        const float *row = j->g + b * j->per + o * j->ohw;
-        float part = 0;
-        for (size_t i = 0; i < j->ohw; i++)
-            part += row[i];
-        acc += part;
-    }
+    for (int b = 0; b < j->B; b++)
+        acc += row_sum(j->g + b * j->per + o * j->ohw, j->ohw);
     j->L->db[o] = (float)acc;
 }
 
@@ -272,15 +277,20 @@ static void dw_block_task(void *ctx, size_t blk)
     const int o0 = (int)blk * OBLOCK, o1 = o0 + OBLOCK < L->oc ? o0 + OBLOCK : L->oc;
     for (int t0 = 0; t0 < j->kk; t0 += TBLOCK) {
         const int t1 = t0 + TBLOCK < j->kk ? t0 + TBLOCK : j->kk;
-        double acc[OBLOCK][TBLOCK] = {{0}};
+        double acc[OBLOCK][TBLOCK] = {{0}}, bacc[OBLOCK] = {0};
+        const int with_bias = t0 == 0 && L->has_bias; /* db from the same rows, while in cache */
         for (int b = 0; b < j->B; b++) {
             const float *col = L->col + (size_t)b * j->kk * j->ohw;
             for (int o = o0; o < o1; o++) {
                 const float *dz = j->g + b * j->per + (size_t)o * j->ohw;
                 for (int t = t0; t < t1; t++)
                     acc[o - o0][t - t0] += nn_dot(dz, col + (size_t)t * j->ohw, j->ohw);
+                if (with_bias)
+                    bacc[o - o0] += row_sum(dz, j->ohw);
             }
         }
+        for (int o = o0; with_bias && o < o1; o++)
+            L->db[o] = (float)bacc[o - o0];
         for (int o = o0; o < o1; o++)
             for (int t = t0; t < t1; t++)
                 L->dw[(size_t)o * j->kk + t] = (float)acc[o - o0][t - t0];
@@ -358,7 +368,7 @@ activ_status activ_nn_conv2d_backward(const activ_nn_conv2d *L, const float *z, 
                                      (size_t)B * j.per, L->dslopes, L->dbeta);
     if (s != ACTIV_OK)
         return s;
-    if (L->has_bias)
+    if (L->has_bias && !per_sample(L))
         (void)activ_parallel_for_each((size_t)oc, bias_task, &j);
     if (per_sample(L)) {
         (void)activ_parallel_for_each((size_t)(oc + OBLOCK - 1) / OBLOCK, dw_block_task, &j);

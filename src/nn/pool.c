@@ -132,6 +132,28 @@ activ_status activ_nn_pool2d_forward(const activ_nn_pool2d *L, const float *x, f
     return ACTIV_OK;
 }
 
+/* dx of one plane of a 2×2, stride-2 max pool: each input lies in at most one window, so
+ * each dx is dy at its window's argmax and 0 elsewhere, written in one pass (the rows and
+ * the column no window covers, when h or w is odd, are 0) */
+static void max2_back_plane(float *dp, const float *gp, const int32_t *ap, int h, int w, int oh, int ow)
+{
+    for (int i = 0; i < oh; i++) {
+        float *r0 = dp + (size_t)(2 * i) * w, *r1 = r0 + w;
+        for (int j = 0; j < ow; j++) {
+            const int base = 2 * i * w + 2 * j, a = ap[i * ow + j];
+            const float g = gp[i * ow + j];
+            r0[2 * j] = a == base ? g : 0.0f;
+            r0[2 * j + 1] = a == base + 1 ? g : 0.0f;
+            r1[2 * j] = a == base + w ? g : 0.0f;
+            r1[2 * j + 1] = a == base + w + 1 ? g : 0.0f;
+        }
+        for (int c = 2 * ow; c < w; c++)
+            r0[c] = r1[c] = 0.0f;
+    }
+    for (size_t o = (size_t)(2 * oh) * w; o < (size_t)h * w; o++)
+        dp[o] = 0.0f;
+}
+
 static void bwd_task(void *ctx, size_t b)
 {
     const pool_job *j = ctx;
@@ -139,6 +161,11 @@ static void bwd_task(void *ctx, size_t b)
     const int k = L->k, s = L->stride, w = L->w, oh = L->oh, ow = L->ow;
     const float inv = 1.0f / (float)(k * k);
     const size_t in = (size_t)L->h * w, out = (size_t)oh * ow;
+    if (L->is_max && k == 2 && s == 2) { /* disjoint windows: every dx written once, no memset */
+        for (size_t pl = b * L->c; pl < (b + 1) * L->c; pl++)
+            max2_back_plane(j->y + pl * in, j->x + pl * out, j->amax_in + pl * out, L->h, w, oh, ow);
+        return;
+    }
     memset(j->y + b * L->c * in, 0, L->c * in * sizeof(float));
     for (size_t pl = b * L->c; pl < (b + 1) * L->c; pl++) {
         float *dp = j->y + pl * in;
