@@ -1,10 +1,14 @@
 /* net.c - a layered network of Conv2D, pooling, BatchNorm, Dropout, Flatten and Dense:
  * one block of params, one of grads, one of non-trainable buffers, one of activations. */
+#define _GNU_SOURCE /* posix_memalign, madvise */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "nn_internal.h"
 
@@ -336,6 +340,23 @@ activ_status activ_nn_net_build(activ_nn_net *n, uint64_t seed)
     return ACTIV_OK;
 }
 
+/* The activations' arena (hundreds of MB for a CNN at batch 128): 2 MB aligned and, on
+ * Linux, marked for transparent huge pages, because im2col, col2im and the conv scatter walk
+ * it in strides of a whole batch row (one 4 KB page per row and step otherwise). */
+static void *alloc_arena(size_t bytes)
+{
+    enum { HUGE = 2u << 20 };
+    if (bytes < HUGE)
+        return malloc(bytes);
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE, bytes) != 0)
+        return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    (void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, plain pages */
+#endif
+    return p;
+}
+
 activ_status activ_nn_net_reserve(activ_nn_net *n, int max_batch)
 {
     if (!n)
@@ -367,7 +388,7 @@ activ_status activ_nn_net_reserve(activ_nn_net *n, int max_batch)
             wmax = o;
     }
     total += 2 * wmax + ztmax;
-    float *a = malloc(total * sizeof(float));
+    float *a = alloc_arena(total * sizeof(float));
     if (!a)
         return ACTIV_ERR_NOMEM;
     free(n->acts);
