@@ -162,6 +162,11 @@ activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float
         return ACTIV_ERR_NULL;
     bn_job j = {L, x, NULL, NULL, NULL, keep_z ? z : y, y, B, training, inner >= ROW_ACT_MIN, inner, N,
                 (size_t)C * inner, ACTIV_OK};
+    if (j.per_row) { /* the kind and its parameters first, so that a bad one writes nothing */
+        const activ_status s = nn_act_forward(L->act, L->alpha, NULL, NULL, 1, inner, NULL, NULL, 0);
+        if (s != ACTIV_OK)
+            return s;
+    }
     (void)activ_parallel_for_each((size_t)C, fwd_channel, &j);
     if (j.per_row)
         return (activ_status)j.err;

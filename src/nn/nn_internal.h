@@ -11,7 +11,8 @@
 /* The layers' hot loops (conv products, BatchNorm sums and maps) get an AVX2 + FMA clone
  * besides the baseline one, picked at load time by the CPU (GCC target_clones, x86-64). FMA
  * contraction changes the last bits between the two, never between thread counts. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
+    !defined(__SANITIZE_THREAD__) /* TSan crashes in ifunc resolvers, which run before it starts */
 #define NN_HOT __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define NN_HOT
