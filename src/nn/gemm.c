@@ -2,18 +2,20 @@
  * tasks on libactiv's pool, so one pool runs the whole network (no second set of BLAS
  * threads spinning while the layers' own loops run) and the split is fixed by the shape.
  *
- * C (m, n) = op(A)·op(B) + beta·C, row-major, is cut along the larger of m and n into blocks
- * of at least NN_GEMM_MIN_BLOCK rows or columns, at most NN_GEMM_MAX_BLOCKS of them; each
- * block is one cblas_sgemm over the whole k. The cut must depend on the shape alone: OpenBLAS
- * gives other last bits for another cut (tests/test_nn_cnn.c's thread_invariance fails when
- * the cut follows the thread count), and with a fixed cut the results do not depend on the
- * thread count. */
+ * C (m, n) = op(A)·op(B) + beta·C, row-major, is cut along the larger of m and n into at
+ * most NN_GEMM_MAX_BLOCKS about even blocks of rows or columns, each one cblas_sgemm over
+ * the whole k. Each block packs the whole other operand again, so blocks are at least 64
+ * wide, and 256 where the cut dimension has 512 or more: a conv's dW of 576 columns is 2
+ * blocks of 288, not 9 of 64 (which also left one of two threads a block short). The cut
+ * must depend on the shape alone: OpenBLAS gives other last bits for another cut
+ * (tests/test_nn_cnn.c's thread_invariance fails when the cut follows the thread count),
+ * and with a fixed cut the results do not depend on the thread count. */
 #include <cblas.h>
 #include <pthread.h>
 
 #include "nn_internal.h"
 
-enum { NN_GEMM_MIN_BLOCK = 64, NN_GEMM_MAX_BLOCKS = 32 };
+enum { NN_GEMM_MIN_BLOCK = 64, NN_GEMM_WIDE_BLOCK = 256, NN_GEMM_MAX_BLOCKS = 32 };
 
 typedef struct gemm_job {
     int ta, tb, m, n, k, lda, ldb, ldc, block, by_rows;
@@ -55,10 +57,11 @@ void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, cons
         return;
     gemm_job j = {ta, tb, m, n, k, lda, ldb, ldc, 0, m > n, a, b, beta, c};
     const int dim = j.by_rows ? m : n;
-    int block = (dim + NN_GEMM_MAX_BLOCKS - 1) / NN_GEMM_MAX_BLOCKS;
-    if (block < NN_GEMM_MIN_BLOCK)
-        block = NN_GEMM_MIN_BLOCK;
-    j.block = (block + 15) / 16 * 16;
+    const int least = dim >= 2 * NN_GEMM_WIDE_BLOCK ? NN_GEMM_WIDE_BLOCK : NN_GEMM_MIN_BLOCK;
+    int blocks = dim / least < NN_GEMM_MAX_BLOCKS ? dim / least : NN_GEMM_MAX_BLOCKS;
+    if (blocks < 1)
+        blocks = 1;
+    j.block = ((dim + blocks - 1) / blocks + 15) / 16 * 16; /* about even, 16-aligned */
     (void)activ_parallel_for_each((size_t)((dim + j.block - 1) / j.block), gemm_task, &j);
 }
 
