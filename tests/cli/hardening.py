@@ -12,15 +12,11 @@ import resource
 import shutil
 import struct
 import subprocess
-import sys
-import tempfile
 
 import numpy as np
 
-ACTIV = os.path.abspath(sys.argv[1])
-tmp = tempfile.mkdtemp(prefix="activ-hardening-")
-checks = 0
-failures = 0
+import clitest
+from clitest import ACTIV, check, path, tmp
 
 # Under ASan the address space cannot be capped (its shadow memory is reserved up front);
 # elsewhere the readers run with 1 GiB of address space, so an allocation dictated by a
@@ -35,14 +31,6 @@ except OSError:
     pass
 
 
-def check(cond, what):
-    global checks, failures
-    checks += 1
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
-
-
 def capped():
     if not sanitized:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
@@ -52,10 +40,6 @@ def run(*args, cap=False):
     p = subprocess.run([ACTIV, *map(str, args)], capture_output=True, text=True,
                        preexec_fn=capped if cap else None)
     return p.returncode, p.stdout, p.stderr
-
-
-def path(name):
-    return os.path.join(tmp, name)
 
 
 def write(name, data):
@@ -264,6 +248,5 @@ rc, _, err = run("train", "--data", d, "--epochs", "1", "--quiet", "--activation
 check(rc == 1 and "0 images" in err and "prelu" not in err, f"a data set of 0 images: '{err.strip()}'")
 
 check(not glob.glob(os.path.join(tmp, "**", ".*.??????"), recursive=True), "no temp files anywhere")
-print(f"hardening: {checks} checks, {failures} failures")
 shutil.rmtree(tmp, ignore_errors=True)
-sys.exit(1 if failures else 0)
+clitest.finish("hardening")
