@@ -341,6 +341,8 @@ static void names_and_settings(void)
     int t = activ_get_num_threads();
     CHECK(activ_set_num_threads(-1) == ACTIV_ERR_PARAM && activ_get_num_threads() == t,
           "activ_set_num_threads(-1) fails and changes nothing");
+    CHECK(activ_parallel_for_each(5, NULL, arena) == ACTIV_ERR_NULL, "activ_parallel_for_each(fn NULL)");
+    CHECK(activ_parallel_for_each(0, NULL, NULL) == ACTIV_OK, "activ_parallel_for_each(n = 0) does nothing");
     CHECK(activ_status_str((activ_status)-5) != NULL, "activ_status_str(-5) is not NULL");
     activ_params p = activ_default_params((activ_kind)-3); /* any value: defaults, no crash */
     CHECK(p.channels == 1 && p.inner == 1 && p.slopes == NULL, "activ_default_params(unknown)");

@@ -349,6 +349,21 @@ static void bn_case(int B, int c, int inner, int act)
     free(dy), free(dx), free(wgt), free(dgs), free(dbs);
 }
 
+/* A BatchNorm whose fused activation is not a kind fails before writing anything, on the
+ * long-row path (inner >= 64, where the activation runs row by row inside the tasks) too. */
+static void bn_bad_kind(void)
+{
+    enum { B = 2, C = 3, IN = 70, N = B * C * IN };
+    static float x[N], z[N], y[N], zc[N], yc[N];
+    float g[C] = {1, 1, 1}, be[C] = {0}, rm[C] = {0}, rv[C] = {1, 1, 1}, mean[C], inv[C];
+    activ_nn_batchnorm L = {0};
+    L.c = C, L.inner = IN, L.momentum = 0.1f, L.eps = 1e-5f, L.act = ACTIV_KIND_COUNT + 3;
+    L.gamma = g, L.beta = be, L.run_mean = rm, L.run_var = rv, L.mean = mean, L.invstd = inv;
+    for (int i = 0; i < N; i++) x[i] = urand(), z[i] = zc[i] = 7.0f, y[i] = yc[i] = 9.0f;
+    CHECK(activ_nn_batchnorm_forward(&L, x, z, y, B, 1) == ACTIV_ERR_KIND, "bn forward with an unknown kind");
+    CHECK(!memcmp(z, zc, sizeof z) && !memcmp(y, yc, sizeof y) && rm[0] == 0, "bn with an unknown kind writes nothing");
+}
+
 /* ---- Dropout ------------------------------------------------------------------------ */
 
 static void dropout_checks(void)
@@ -733,6 +748,7 @@ int main(void)
      * from y (tanh) and from z (gelu) */
     bn_case(3, 2, 70, ACTIV_TANH);
     bn_case(3, 2, 70, ACTIV_GELU);
+    bn_bad_kind();
     dropout_checks();
     spec_checks();
     net_checks();
