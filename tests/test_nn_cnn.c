@@ -755,5 +755,11 @@ int main(void)
     summary_checks();
     train_checks();
     thread_invariance();
+    /* stride 1, ow == w ("same"): im2col and col2im copy and add whole runs of rows (last,
+     * so that the draws of the checks above stay as they were) */
+    for (int algo = 0; algo < 2; algo++) {
+        conv_case(2, 7, 9, 3, 5, 1, 2, 1, ACTIV_NN_LINEAR, algo);
+        conv_case(1, 5, 8, 2, 3, 1, 1, 0, ACTIV_NN_LINEAR, algo);
+    }
     return tu_finish("test_nn_cnn");
 }

@@ -53,12 +53,76 @@ static inline void add_row(float *restrict d, const float *restrict s, int n)
         d[j] += s[j];
 }
 
+/* The rows i of a tap (u, v) that read inside the image (0 <= i·s + u − p < h), and its
+ * columns j that do (0 <= j·s + v − p < w), as [i0, i1) and [j0, j1) */
+static void tap_range(const activ_nn_conv2d *L, int u, int v, int *i0, int *i1, int *j0, int *j1)
+{
+    const int s = L->stride, p = L->pad;
+    *i0 = 0, *i1 = L->oh, *j0 = 0, *j1 = L->ow;
+    while (*i0 < *i1 && *i0 * s + u - p < 0)
+        ++*i0;
+    while (*i1 > *i0 && (*i1 - 1) * s + u - p >= L->ih)
+        --*i1;
+    while (*j0 < *j1 && *j0 * s + v - p < 0)
+        ++*j0;
+    while (*j1 > *j0 && (*j1 - 1) * s + v - p >= L->iw)
+        --*j1;
+}
+
+/* A "same" layout: stride 1 and ow == w, so output row i of tap (u, v) is input row
+ * i + u − p shifted by v − p, and a tap's rows [i0, i1) are one run of the input plane at
+ * offset (u − p)·w + (v − p); only the columns outside [j0, j1) differ (they wrap). */
+static int same_rows(const activ_nn_conv2d *L)
+{
+    return L->stride == 1 && L->ow == L->iw;
+}
+
+/* im2col of a same layout: per tap one copy of the run, then zeros in the rows and columns
+ * that fall outside the image */
+static void im2col_same(const activ_nn_conv2d *L, const float *x, float *col, size_t ld, size_t off)
+{
+    const int k = L->k, p = L->pad, ow = L->ow, hw = L->ih * L->iw;
+    for (int u = 0; u < k; u++)
+        for (int v = 0; v < k; v++) {
+            int i0, i1, j0, j1;
+            tap_range(L, u, v, &i0, &i1, &j0, &j1);
+            const int shift = (u - p) * ow + (v - p);
+            /* destination t reads t + shift; the ends of [i0·ow, i1·ow) may fall off the plane
+             * by a wrapped column, which is zeroed below */
+            int t0 = i0 * ow, t1 = i1 * ow;
+            if (t0 + shift < 0)
+                t0 = -shift;
+            if (t1 + shift > hw)
+                t1 = hw - shift;
+            for (int ci = 0; ci < L->c; ci++) {
+                float *d = col + (size_t)((ci * k + u) * k + v) * ld + off;
+                const float *plane = x + (size_t)ci * hw;
+                for (int t = 0; t < i0 * ow; t++)
+                    d[t] = 0;
+                if (t1 > t0)
+                    memcpy(d + t0, plane + t0 + shift, (size_t)(t1 - t0) * sizeof(float));
+                for (int t = i1 * ow; t < L->oh * ow; t++)
+                    d[t] = 0;
+                for (int i = i0; i < i1; i++) {
+                    for (int j = 0; j < j0; j++)
+                        d[i * ow + j] = 0;
+                    for (int j = j1; j < ow; j++)
+                        d[i * ow + j] = 0;
+                }
+            }
+        }
+}
+
 /* One sample's patches into col rows of length ld starting at column off:
  * col[(ci·k + u)·k + v][off + i·ow + j] = x[ci, i·s + u − p, j·s + v − p] (0 outside). */
 // x is (c, h, w), col is (c·k·k, ld)
 static void im2col(const activ_nn_conv2d *L, const float *x, float *col, size_t ld, size_t off)
 {
     const int k = L->k, s = L->stride, p = L->pad, oh = L->oh, ow = L->ow, h = L->ih, w = L->iw;
+    if (same_rows(L)) {
+        im2col_same(L, x, col, ld, off);
+        return;
+    }
     for (int ci = 0; ci < L->c; ci++)
         for (int u = 0; u < k; u++)
             for (int v = 0; v < k; v++) {
@@ -91,11 +155,45 @@ static void im2col(const activ_nn_conv2d *L, const float *x, float *col, size_t 
             }
 }
 
+/* col2im of a same layout: per tap, the wrapped columns of dcol are zeroed (dcol is scratch),
+ * then the run is added in one pass. Each dx element still gets the same adds in the same
+ * order (taps in order, at most one add per tap); the extra adds are of +0, which leave any
+ * dx value unchanged (dx starts at +0 and a sum of floats is never −0 from there). */
+static void col2im_same(const activ_nn_conv2d *L, float *dcol, size_t ld, size_t off, float *dx)
+{
+    const int k = L->k, p = L->pad, ow = L->ow, hw = L->ih * L->iw;
+    for (int ci = 0; ci < L->c; ci++)
+        for (int u = 0; u < k; u++)
+            for (int v = 0; v < k; v++) {
+                int i0, i1, j0, j1;
+                tap_range(L, u, v, &i0, &i1, &j0, &j1);
+                const int shift = (u - p) * ow + (v - p);
+                int t0 = i0 * ow, t1 = i1 * ow;
+                if (t0 + shift < 0)
+                    t0 = -shift;
+                if (t1 + shift > hw)
+                    t1 = hw - shift;
+                float *sr = dcol + (size_t)((ci * k + u) * k + v) * ld + off;
+                for (int i = i0; i < i1; i++) {
+                    for (int j = 0; j < j0; j++)
+                        sr[i * ow + j] = 0;
+                    for (int j = j1; j < ow; j++)
+                        sr[i * ow + j] = 0;
+                }
+                if (t1 > t0)
+                    add_row(dx + (size_t)ci * hw + t0 + shift, sr + t0, t1 - t0);
+            }
+}
+
 /* The adjoint of im2col: dx[ci, r, q] += dcol[...] for every patch that read (r, q). */
-// dcol is (c·k·k, ld), dx is (c, h, w) and is accumulated into
-static void col2im(const activ_nn_conv2d *L, const float *dcol, size_t ld, size_t off, float *dx)
+// dcol is (c·k·k, ld) (scratch: a same layout zeroes parts of it), dx is (c, h, w) and is accumulated into
+static void col2im(const activ_nn_conv2d *L, float *dcol, size_t ld, size_t off, float *dx)
 {
     const int k = L->k, s = L->stride, p = L->pad, oh = L->oh, ow = L->ow, h = L->ih, w = L->iw;
+    if (same_rows(L)) {
+        col2im_same(L, dcol, ld, off, dx);
+        return;
+    }
     for (int ci = 0; ci < L->c; ci++)
         for (int u = 0; u < k; u++)
             for (int v = 0; v < k; v++) {
@@ -298,7 +396,14 @@ static void dw_block_task(void *ctx, size_t blk)
             const float *col = L->col + (size_t)b * j->kk * j->ohw;
             for (int o = o0; o < o1; o++) {
                 const float *dz = j->g + b * j->per + (size_t)o * j->ohw;
-                for (int t = t0; t < t1; t++)
+                int t = t0;
+                for (; t + 4 <= t1; t += 4) {
+                    float d[4];
+                    nn_dot4(dz, col + (size_t)t * j->ohw, j->ohw, j->ohw, d);
+                    for (int r = 0; r < 4; r++)
+                        acc[o - o0][t + r - t0] += d[r];
+                }
+                for (; t < t1; t++)
                     acc[o - o0][t - t0] += nn_dot(dz, col + (size_t)t * j->ohw, j->ohw);
                 if (with_bias)
                     bacc[o - o0] += row_sum(dz, j->ohw);

@@ -90,6 +90,7 @@ void nn_sgemm(int ta, int tb, int m, int n, int k, const float *a, int lda, cons
               float *c, int ldc);
 /* Σ a[i]·b[i] in eight float lanes (vectorises; the lanes are added at the end). */
 float nn_dot(const float *a, const float *b, size_t n);
+void nn_dot4(const float *a, const float *b, size_t ldb, size_t n, float out[4]); /* 4 rows of b, the same bits as nn_dot */
 /* The same product as one single-threaded OpenBLAS call, for a task already on the pool. */
 void nn_sgemm_task(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                    float beta, float *c, int ldc);
