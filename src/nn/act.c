@@ -28,18 +28,47 @@ int nn_act_needs_z(int act, float alpha)
     return 1;
 }
 
-// g and y are (B, C, inner), n = B·C·inner
-activ_status nn_act_forward(int act, float alpha, const float *slopes, const float *beta, int C,
-                            size_t inner, const float *g, float *y, size_t n)
+nn_act nn_act_make(int act, float alpha, const float *slopes, const float *beta, int C, size_t inner)
 {
-    if (act == ACTIV_NN_LINEAR) {
+    nn_act a = {act, act_params(act, alpha, slopes, beta, C, inner)};
+    return a;
+}
+
+// g and y are (n)
+activ_status nn_act_run_forward(const nn_act *a, const float *g, float *y, size_t n)
+{
+    if (a->act == ACTIV_NN_LINEAR) {
         if (g != y)
             for (size_t i = 0; i < n; i++)
                 y[i] = g[i];
         return ACTIV_OK;
     }
-    activ_params p = act_params(act, alpha, slopes, beta, C, inner);
-    return activ_forward((activ_kind)act, &p, g, y, n);
+    return activ_forward((activ_kind)a->act, &a->p, g, y, n);
+}
+
+// z, y and dy are (n); dy becomes dZ
+activ_status nn_act_run_backward(const nn_act *a, const float *z, const float *y, float *dy, size_t n, float *dslopes,
+                                 float *dbeta)
+{
+    if (a->act == ACTIV_NN_LINEAR)
+        return ACTIV_OK;
+    if (nn_act_needs_z(a->act, a->p.alpha)) {
+        if (!z)
+            return ACTIV_ERR_NULL;
+        float *dparam = a->act == ACTIV_PRELU ? dslopes : a->act == ACTIV_SWISH ? dbeta : NULL;
+        return activ_backward((activ_kind)a->act, &a->p, z, dy, dy, n, dparam);
+    }
+    if (!y)
+        return ACTIV_ERR_NULL;
+    return activ_backward_from_output((activ_kind)a->act, &a->p, y, dy, dy, n);
+}
+
+// g and y are (B, C, inner), n = B·C·inner
+activ_status nn_act_forward(int act, float alpha, const float *slopes, const float *beta, int C,
+                            size_t inner, const float *g, float *y, size_t n)
+{
+    const nn_act a = nn_act_make(act, alpha, slopes, beta, C, inner);
+    return nn_act_run_forward(&a, g, y, n);
 }
 
 // z, y and dy are (B, C, inner); dy becomes dZ
@@ -47,16 +76,6 @@ activ_status nn_act_backward(int act, float alpha, const float *slopes, const fl
                              size_t inner, const float *z, const float *y, float *dy, size_t n,
                              float *dslopes, float *dbeta)
 {
-    if (act == ACTIV_NN_LINEAR)
-        return ACTIV_OK;
-    activ_params p = act_params(act, alpha, slopes, beta, C, inner);
-    if (nn_act_needs_z(act, alpha)) {
-        if (!z)
-            return ACTIV_ERR_NULL;
-        float *dparam = act == ACTIV_PRELU ? dslopes : act == ACTIV_SWISH ? dbeta : NULL;
-        return activ_backward((activ_kind)act, &p, z, dy, dy, n, dparam);
-    }
-    if (!y)
-        return ACTIV_ERR_NULL;
-    return activ_backward_from_output((activ_kind)act, &p, y, dy, dy, n);
+    const nn_act a = nn_act_make(act, alpha, slopes, beta, C, inner);
+    return nn_act_run_backward(&a, z, y, dy, n, dslopes, dbeta);
 }

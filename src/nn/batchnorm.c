@@ -93,6 +93,7 @@ typedef struct bn_job {
     float *y;            /* forward: y */
     int B, training, per_row; /* per_row: the activation runs on each row in its task */
     size_t inner, N, stride;
+    nn_act act;          /* the fused activation, its parameters built once per call */
     _Atomic int err;     /* a per-row activation call's failure (activ_status) */
 } bn_job;
 
@@ -134,7 +135,7 @@ static void fwd_channel(void *ctx, size_t c)
         float *gp = j->out + at;
         affine_row(xp, gp, inner, a, d);
         if (j->per_row) {
-            const activ_status s = nn_act_forward(L->act, L->alpha, NULL, NULL, 1, inner, gp, j->y + at, inner);
+            const activ_status s = nn_act_run_forward(&j->act, gp, j->y + at, inner);
             if (s != ACTIV_OK)
                 j->err = s;
         }
@@ -161,7 +162,7 @@ activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float
     if (keep_z && (!z || z == y))
         return ACTIV_ERR_NULL;
     bn_job j = {L, x, NULL, NULL, NULL, keep_z ? z : y, y, B, training, inner >= ROW_ACT_MIN, inner, N,
-                (size_t)C * inner, ACTIV_OK};
+                (size_t)C * inner, nn_act_make(L->act, L->alpha, NULL, NULL, 1, inner), ACTIV_OK};
     if (j.per_row) { /* the kind and its parameters first, so that a bad one writes nothing */
         const activ_status s = nn_act_forward(L->act, L->alpha, NULL, NULL, 1, inner, NULL, NULL, 0);
         if (s != ACTIV_OK)
@@ -184,8 +185,8 @@ static void bwd_channel(void *ctx, size_t c)
     for (int b = 0; b < j->B; b++) {
         if (j->per_row) {
             const size_t at = b * j->stride + c * inner;
-            const activ_status s = nn_act_backward(L->act, L->alpha, NULL, NULL, 1, inner, j->z ? j->z + at : NULL,
-                                                   j->yb ? j->yb + at : NULL, j->dy + at, inner, NULL, NULL);
+            const activ_status s = nn_act_run_backward(&j->act, j->z ? j->z + at : NULL, j->yb ? j->yb + at : NULL,
+                                                       j->dy + at, inner, NULL, NULL);
             if (s != ACTIV_OK)
                 j->err = s;
         }
@@ -221,7 +222,8 @@ activ_status activ_nn_batchnorm_backward(const activ_nn_batchnorm *L, const floa
         return ACTIV_ERR_OVERLAP;
     const int C = L->c;
     const size_t inner = (size_t)L->inner, N = (size_t)B * inner;
-    bn_job j = {L, x, z, y, dy, dx, NULL, B, 1, inner >= ROW_ACT_MIN, inner, N, (size_t)C * inner, ACTIV_OK};
+    bn_job j = {L, x, z, y, dy, dx, NULL, B, 1, inner >= ROW_ACT_MIN, inner, N, (size_t)C * inner,
+                nn_act_make(L->act, L->alpha, NULL, NULL, 1, inner), ACTIV_OK};
     if (!j.per_row) {
         activ_status s = nn_act_backward(L->act, L->alpha, NULL, NULL, C, inner, z, y, dy, N * C, NULL, NULL);
         if (s != ACTIV_OK)

@@ -82,6 +82,16 @@ activ_status nn_act_forward(int act, float alpha, const float *slopes, const flo
 activ_status nn_act_backward(int act, float alpha, const float *slopes, const float *beta, int C,
                              size_t inner, const float *z, const float *y, float *dy, size_t n,
                              float *dslopes, float *dbeta);
+/* The same with the kind's parameters built once (a caller that applies one activation to
+ * many rows, such as BatchNorm's per-row path, builds it per call, not per row). */
+typedef struct nn_act {
+    int act;
+    activ_params p;
+} nn_act;
+nn_act nn_act_make(int act, float alpha, const float *slopes, const float *beta, int C, size_t inner);
+activ_status nn_act_run_forward(const nn_act *a, const float *g, float *y, size_t n);
+activ_status nn_act_run_backward(const nn_act *a, const float *z, const float *y, float *dy, size_t n, float *dslopes,
+                                 float *dbeta);
 
 /* C (m, n) = op(A)·op(B) + beta·C, row-major (ta, tb: 1 = transposed), spread over
  * libactiv's pool in blocks fixed by the shape, OpenBLAS single-threaded inside each block
