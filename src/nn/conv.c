@@ -53,62 +53,67 @@ static inline void add_row(float *restrict d, const float *restrict s, int n)
         d[j] += s[j];
 }
 
-/* The rows i of a tap (u, v) that read inside the image (0 <= i·s + u − p < h), and its
- * columns j that do (0 <= j·s + v − p < w), as [i0, i1) and [j0, j1) */
-static void tap_range(const activ_nn_conv2d *L, int u, int v, int *i0, int *i1, int *j0, int *j1)
-{
-    const int s = L->stride, p = L->pad;
-    *i0 = 0, *i1 = L->oh, *j0 = 0, *j1 = L->ow;
-    while (*i0 < *i1 && *i0 * s + u - p < 0)
-        ++*i0;
-    while (*i1 > *i0 && (*i1 - 1) * s + u - p >= L->ih)
-        --*i1;
-    while (*j0 < *j1 && *j0 * s + v - p < 0)
-        ++*j0;
-    while (*j1 > *j0 && (*j1 - 1) * s + v - p >= L->iw)
-        --*j1;
-}
-
-/* A "same" layout: stride 1 and ow == w, so output row i of tap (u, v) is input row
- * i + u − p shifted by v − p, and a tap's rows [i0, i1) are one run of the input plane at
- * offset (u − p)·w + (v − p); only the columns outside [j0, j1) differ (they wrap). */
+/* A "same" layout: stride 1 and ow == w. Then output row i of tap (u, v) is input row
+ * i + u − p shifted by v − p, and the tap's rows that read inside the image are one run of
+ * the input plane; only the columns outside the image differ (they wrap into the next or
+ * previous row). */
 static int same_rows(const activ_nn_conv2d *L)
 {
     return L->stride == 1 && L->ow == L->iw;
 }
 
-/* im2col of a same layout: per tap one copy of the run, then zeros in the rows and columns
- * that fall outside the image */
+/* Tap (u, v) of a same layout: its rows [i0, i1) and columns [j0, j1) that read inside the
+ * image, and the run: destination t in [t0, t1) reads the plane at t + shift (the ends of
+ * [i0·ow, i1·ow) are cut where they would leave the plane; they are wrapped columns). */
+typedef struct same_tap {
+    int i0, i1, j0, j1, shift, t0, t1;
+} same_tap;
+
+static same_tap tap_of(const activ_nn_conv2d *L, int u, int v)
+{
+    const int p = L->pad, ow = L->ow, hw = L->ih * L->iw;
+    same_tap t = {0, L->oh, 0, ow, (u - p) * ow + (v - p), 0, 0};
+    while (t.i0 < t.i1 && t.i0 + u - p < 0)
+        t.i0++;
+    while (t.i1 > t.i0 && t.i1 - 1 + u - p >= L->ih)
+        t.i1--;
+    while (t.j0 < t.j1 && t.j0 + v - p < 0)
+        t.j0++;
+    while (t.j1 > t.j0 && t.j1 - 1 + v - p >= L->iw)
+        t.j1--;
+    t.t0 = t.i0 * ow + t.shift < 0 ? -t.shift : t.i0 * ow;
+    t.t1 = t.i1 * ow + t.shift > hw ? hw - t.shift : t.i1 * ow;
+    return t;
+}
+
+/* zeros in the wrapped columns of a tap's rows [i0, i1) */
+static void zero_wrapped(float *d, const same_tap *t, int ow)
+{
+    for (int i = t->i0; i < t->i1; i++) {
+        for (int j = 0; j < t->j0; j++)
+            d[i * ow + j] = 0;
+        for (int j = t->j1; j < ow; j++)
+            d[i * ow + j] = 0;
+    }
+}
+
+/* im2col of a same layout: per tap and channel one copy of the run, then zeros in the rows
+ * and the wrapped columns that fall outside the image */
 static void im2col_same(const activ_nn_conv2d *L, const float *x, float *col, size_t ld, size_t off)
 {
-    const int k = L->k, p = L->pad, ow = L->ow, hw = L->ih * L->iw;
+    const int k = L->k, ow = L->ow, hw = L->ih * L->iw;
     for (int u = 0; u < k; u++)
         for (int v = 0; v < k; v++) {
-            int i0, i1, j0, j1;
-            tap_range(L, u, v, &i0, &i1, &j0, &j1);
-            const int shift = (u - p) * ow + (v - p);
-            /* destination t reads t + shift; the ends of [i0·ow, i1·ow) may fall off the plane
-             * by a wrapped column, which is zeroed below */
-            int t0 = i0 * ow, t1 = i1 * ow;
-            if (t0 + shift < 0)
-                t0 = -shift;
-            if (t1 + shift > hw)
-                t1 = hw - shift;
+            const same_tap t = tap_of(L, u, v);
             for (int ci = 0; ci < L->c; ci++) {
                 float *d = col + (size_t)((ci * k + u) * k + v) * ld + off;
-                const float *plane = x + (size_t)ci * hw;
-                for (int t = 0; t < i0 * ow; t++)
-                    d[t] = 0;
-                if (t1 > t0)
-                    memcpy(d + t0, plane + t0 + shift, (size_t)(t1 - t0) * sizeof(float));
-                for (int t = i1 * ow; t < L->oh * ow; t++)
-                    d[t] = 0;
-                for (int i = i0; i < i1; i++) {
-                    for (int j = 0; j < j0; j++)
-                        d[i * ow + j] = 0;
-                    for (int j = j1; j < ow; j++)
-                        d[i * ow + j] = 0;
-                }
+                for (int q = 0; q < t.i0 * ow; q++)
+                    d[q] = 0;
+                if (t.t1 > t.t0)
+                    memcpy(d + t.t0, x + (size_t)ci * hw + t.t0 + t.shift, (size_t)(t.t1 - t.t0) * sizeof(float));
+                for (int q = t.i1 * ow; q < L->oh * ow; q++)
+                    d[q] = 0;
+                zero_wrapped(d, &t, ow);
             }
         }
 }
@@ -161,28 +166,17 @@ static void im2col(const activ_nn_conv2d *L, const float *x, float *col, size_t 
  * dx value unchanged (dx starts at +0 and a sum of floats is never −0 from there). */
 static void col2im_same(const activ_nn_conv2d *L, float *dcol, size_t ld, size_t off, float *dx)
 {
-    const int k = L->k, p = L->pad, ow = L->ow, hw = L->ih * L->iw;
-    for (int ci = 0; ci < L->c; ci++)
-        for (int u = 0; u < k; u++)
-            for (int v = 0; v < k; v++) {
-                int i0, i1, j0, j1;
-                tap_range(L, u, v, &i0, &i1, &j0, &j1);
-                const int shift = (u - p) * ow + (v - p);
-                int t0 = i0 * ow, t1 = i1 * ow;
-                if (t0 + shift < 0)
-                    t0 = -shift;
-                if (t1 + shift > hw)
-                    t1 = hw - shift;
+    const int k = L->k, ow = L->ow, hw = L->ih * L->iw;
+    for (int u = 0; u < k; u++) /* for each channel's plane the taps still come in order */
+        for (int v = 0; v < k; v++) {
+            const same_tap t = tap_of(L, u, v);
+            for (int ci = 0; ci < L->c; ci++) {
                 float *sr = dcol + (size_t)((ci * k + u) * k + v) * ld + off;
-                for (int i = i0; i < i1; i++) {
-                    for (int j = 0; j < j0; j++)
-                        sr[i * ow + j] = 0;
-                    for (int j = j1; j < ow; j++)
-                        sr[i * ow + j] = 0;
-                }
-                if (t1 > t0)
-                    add_row(dx + (size_t)ci * hw + t0 + shift, sr + t0, t1 - t0);
+                zero_wrapped(sr, &t, ow);
+                if (t.t1 > t.t0)
+                    add_row(dx + (size_t)ci * hw + t.t0 + t.shift, sr + t.t0, t.t1 - t.t0);
             }
+        }
 }
 
 /* The adjoint of im2col: dx[ci, r, q] += dcol[...] for every patch that read (r, q). */
