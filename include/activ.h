@@ -532,6 +532,41 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
                                                     const uint16_t *y,
                                                     const uint16_t *dy,
                                                     uint16_t *dx, size_t n);
+/* ---- 16-bit storage for softmax and the gated units --------------------------------------
+ * The same calls as above on 16-bit arrays (dt as for activ_forward16), with the same shapes,
+ * argument checks and aliasing rules (applied to the 16-bit arrays) and one more status,
+ * PARAM for an unknown dt. The inputs are converted to fp32 exactly, the fp32 call runs on
+ * fp32 copies of them (taken from the heap: NOMEM when they do not fit), and each result is
+ * rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
+ * gives for the same (converted) inputs, and the argument above carries over: the fp32 call
+ * is within k fp32 ULPs (softmax and log_softmax forward 0.54, softmax backward 0.5 + 2^-26,
+ * the gated units 0.5 + 2^-16 forward and backward), so the 16-bit result is within
+ * 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16 instead of 2^-13). log_softmax backward keeps its
+ * one conditional window (dy_k agreeing with e^(y_k) * t to 37 bits), where the fp32 error
+ * bound |error| <= 2^-61 |q| + 0.5 ULP32 applies before the rounding. Threads as for the
+ * fp32 calls: the bits do not depend on the thread count. */
+ACTIV_API activ_status activ_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y,
+                                               const size_t *shape, int ndim, int axis);
+ACTIV_API activ_status activ_log_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y,
+                                                   const size_t *shape, int ndim, int axis);
+ACTIV_API activ_status activ_softmax_backward16(activ_half dt, const uint16_t *y,
+                                                const uint16_t *dy, uint16_t *dx,
+                                                const size_t *shape, int ndim, int axis);
+ACTIV_API activ_status activ_log_softmax_backward16(activ_half dt, const uint16_t *y,
+                                                    const uint16_t *dy, uint16_t *dx,
+                                                    const size_t *shape, int ndim, int axis);
+ACTIV_API activ_status activ_glu_forward16(activ_half dt, activ_glu_kind kind, const uint16_t *a,
+                                           const uint16_t *b, uint16_t *y, size_t n);
+ACTIV_API activ_status activ_glu_backward16(activ_half dt, activ_glu_kind kind, const uint16_t *a,
+                                            const uint16_t *b, const uint16_t *dy, uint16_t *da,
+                                            uint16_t *db, size_t n);
+ACTIV_API activ_status activ_glu_split_forward16(activ_half dt, activ_glu_kind kind,
+                                                 const uint16_t *x, uint16_t *y, size_t rows,
+                                                 size_t h);
+ACTIV_API activ_status activ_glu_split_backward16(activ_half dt, activ_glu_kind kind,
+                                                  const uint16_t *x, const uint16_t *dy,
+                                                  uint16_t *dx, size_t rows, size_t h);
+
 /* One value: fp32 -> 16-bit with round-to-nearest-even (the library's conversion), and the
  * exact 16-bit -> fp32. */
 ACTIV_API uint16_t activ_half_from_f32(activ_half dt, float f);

@@ -79,6 +79,11 @@ static const activ_cvt16 *h_cvt(activ_half dt, activ_isa isa)
     return dt == ACTIV_F16 ? &activ_cvt_f16_scalar : &activ_cvt_bf16_scalar;
 }
 
+const activ_cvt16 *activ_half_cvt(activ_half dt)
+{
+    return h_cvt(dt, activ_kernels_current()->isa);
+}
+
 uint16_t activ_half_from_f32(activ_half dt, float f)
 {
     return dt == ACTIV_BF16 ? activ_f32_to_bf16_scalar(f) : activ_f32_to_f16_scalar(f);

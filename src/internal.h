@@ -16,6 +16,11 @@ ACTIV_FOREACH_ISA(ACTIV_KTAB_EXTERN_)
 /* The table of the path in use (activ_get_isa()); never NULL. */
 const activ_kernels *activ_kernels_current(void);
 
+/* The 16-bit <-> fp32 block conversions for dt on the path in use (src/half.c; the struct
+ * is in kernels/half.h); never NULL. */
+struct activ_cvt16;
+const struct activ_cvt16 *activ_half_cvt(activ_half dt);
+
 /* What the manifest says about a kind (src/kinds.c); kind must be valid. */
 typedef struct activ_kind_info {
     const char *name;

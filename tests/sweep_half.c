@@ -15,30 +15,6 @@
 
 #include "testutil.h"
 
-/* |got - exact| in ULPs of the 16-bit type dt */
-static double ulp16_error(float got, double exact, activ_half dt)
-{
-    int p = dt == ACTIV_BF16 ? 8 : 11, emin = dt == ACTIV_BF16 ? -126 : -14;
-    int emax = dt == ACTIV_BF16 ? 127 : 15;
-    int gn = isnan(got), en = isnan(exact);
-    if (gn || en) return gn && en ? 0.0 : INFINITY;
-    if (isinf(exact)) return (double)got == exact ? 0.0 : INFINITY;
-    double a = fabs(exact), top = ldexp(1.0, emax + 1), ulp;
-    if (a < ldexp(1.0, emin)) {
-        ulp = ldexp(1.0, emin - p + 1);
-    } else {
-        int E;
-        frexp(a, &E);
-        int e = E - 1 > emax ? emax : E - 1;
-        ulp = ldexp(1.0, e - p + 1);
-    }
-    if (isinf(got)) {
-        if ((got > 0) != (exact > 0)) return INFINITY;
-        return a >= top ? 0.0 : (top - a) / ldexp(1.0, emax - p + 1);
-    }
-    return fabs((double)got - exact) / ulp;
-}
-
 typedef struct {
     const char *kind;
     int fo;
@@ -92,7 +68,7 @@ int sweep_half_main(void)
                     double mx = s == ACTIV_OK ? 0 : INFINITY;
                     int at = 0;
                     for (int i = 0; i < P && s == ACTIV_OK; i++) {
-                        double e = ulp16_error(activ_half_to_f32(h, o[i]), ex[i], h);
+                        double e = tu_ulp16_error(activ_half_to_f32(h, o[i]), ex[i], h);
                         if (e > mx) mx = e, at = i;
                     }
                     int fail = !(mx <= 1.0);

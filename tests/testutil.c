@@ -325,3 +325,27 @@ activ_status tu_bwdy(const tu_path *p, activ_kind kind, float alpha, const float
     p->k->bwdy[kind](y, dy, dx, n, &a, NULL);
     return ACTIV_OK;
 }
+
+/* |got - exact| in ULPs of the 16-bit type dt */
+double tu_ulp16_error(float got, double exact, activ_half dt)
+{
+    int p = dt == ACTIV_BF16 ? 8 : 11, emin = dt == ACTIV_BF16 ? -126 : -14;
+    int emax = dt == ACTIV_BF16 ? 127 : 15;
+    int gn = isnan(got), en = isnan(exact);
+    if (gn || en) return gn && en ? 0.0 : INFINITY;
+    if (isinf(exact)) return (double)got == exact ? 0.0 : INFINITY;
+    double a = fabs(exact), top = ldexp(1.0, emax + 1), ulp;
+    if (a < ldexp(1.0, emin)) {
+        ulp = ldexp(1.0, emin - p + 1);
+    } else {
+        int E;
+        frexp(a, &E);
+        int e = E - 1 > emax ? emax : E - 1;
+        ulp = ldexp(1.0, e - p + 1);
+    }
+    if (isinf(got)) {
+        if ((got > 0) != (exact > 0)) return INFINITY;
+        return a >= top ? 0.0 : (top - a) / ldexp(1.0, emax - p + 1);
+    }
+    return fabs((double)got - exact) / ulp;
+}

@@ -54,6 +54,10 @@ float tu_float(uint32_t bits);
 /* the k-th float after f in bit order (for a walk across 0 use nextafterf) */
 float tu_next(float f, int k);
 
+/* |got - exact| in ULPs of the 16-bit type dt (subnormal spacing below the normal range;
+ * +-inf counts as the next power of two past the largest finite, as activ_ulp_error does) */
+double tu_ulp16_error(float got, double exact, activ_half dt);
+
 /* ---- RNG: splitmix64 ----------------------------------------------------------------- */
 typedef struct tu_rng {
     uint64_t s;
