@@ -152,5 +152,40 @@ check(rc == 0 and bo.dtype == np.uint16 and e <= 1, f"bf16 sigmoid: {e} ULP16 {e
 rc, _, err = run("eval", "relu", "--dtype", "f8", hf, path("bad.npy"))
 check(rc == 2 and not os.path.exists(path("bad.npy")), "unknown --dtype: usage error")
 
+# 16-bit softmax and gated units (the library's activ_*16 calls)
+hx = (rng.standard_normal((4, 7, 5)) * 5).astype(np.float16)
+rc, _, err = run("eval", "softmax", "--axis", "1", save("hx.npy", hx), path("hs.npy"))
+hs = np.load(path("hs.npy"))
+e = ulps(hs, softmax64(hx.astype(np.float64), 1), mant=10, emin=-14).max()
+worst["f16 softmax"] = e
+check(rc == 0 and hs.dtype == np.float16 and e <= 1, f"float16 softmax along axis 1: {e} ULP16 {err}")
+hdy = rng.standard_normal(hx.shape).astype(np.float16)
+rc, _, err = run("grad", "log_softmax", path("hs.npy"), save("hdy.npy", hdy), path("hsd.npy"))
+y64, d64 = hs.astype(np.float64), hdy.astype(np.float64)
+e = ulps(np.load(path("hsd.npy")), d64 - np.exp(y64) * d64.sum(axis=-1, keepdims=True), mant=10, emin=-14).max()
+worst["f16 log_softmax grad"] = e
+check(rc == 0 and e <= 1, f"float16 log_softmax backward from y: {e} ULP16 {err}")
+ha = (rng.standard_normal((6, 8)) * 3).astype(np.float16)
+hb = rng.standard_normal((6, 8)).astype(np.float16)
+rc, _, err = run("eval", "swiglu", save("ha.npy", ha), save("hb.npy", hb), path("hg.npy"))
+a64, b64 = ha.astype(np.float64), hb.astype(np.float64)
+e = ulps(np.load(path("hg.npy")), a64 / (1 + np.exp(-a64)) * b64, mant=10, emin=-14).max()
+worst["f16 swiglu"] = e
+check(rc == 0 and np.load(path("hg.npy")).dtype == np.float16 and e <= 1, f"float16 swiglu: {e} ULP16 {err}")
+hbits = (rng.standard_normal((5, 12)).astype(np.float32).view(np.uint32) >> 16).astype(np.uint16)
+rc, _, err = run("grad", "reglu", "--split", "--dtype", "bf16", save("hsx.npy", hbits),
+                 save("hsdy.npy", hbits[:, :6].copy()), path("hsdx.npy"))
+xs = (hbits.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
+dys = xs[:, :6]
+want = np.concatenate([dys * np.maximum(xs[:, 6:], 0), dys * xs[:, :6] * (xs[:, 6:] > 0)], axis=1)
+got = (np.load(path("hsdx.npy")).astype(np.uint32) << 16).view(np.float32)
+e = ulps(got, want, mant=7).max()
+worst["bf16 reglu --split grad"] = e
+check(rc == 0 and e <= 1, f"bfloat16 reglu --split backward: {e} ULP16 {err}")
+rc, _, err = run("eval", "softmax", "--dtype", "bf16", path("hx.npy"), path("bad.npy"))
+check(rc == 1 and "'<u2'" in err and not os.path.exists(path("bad.npy")), "float16 data with --dtype bf16: exit 1")
+rc, _, err = run("eval", "geglu", path("ha.npy"), save("hb32.npy", hb.astype(np.float32)), path("bad.npy"))
+check(rc == 1 and not os.path.exists(path("bad.npy")), "float16 a with fp32 b: exit 1")
+
 print("evalx:", ", ".join(f"{k} max {v:.3f} ULP" for k, v in worst.items()))
 clitest.finish("evalx")

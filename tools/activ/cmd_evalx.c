@@ -11,6 +11,7 @@
  *   activ grad swiglu|geglu|reglu A.npy B.npy DY.npy DA.npy DB.npy
  *   activ grad swiglu|geglu|reglu --split X.npy DY.npy DX.npy
  *   activ eval KIND [options] [--dtype f16|bf16] IN.npy OUT.npy         16-bit storage
+ * softmax and the gated units take --dtype (or float16 inputs) too: evalx16.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ int evalx_shape_error(const char *f1, const activ_npy *a, const char *f2, const 
 static void usage_x(int grad, int softmax)
 {
     if (softmax) {
-        printf("Usage: activ %s softmax|log_softmax [--axis A] %s\n\n", grad ? "grad" : "eval",
+        printf("Usage: activ %s softmax|log_softmax [--axis A] [--dtype f16|bf16] %s\n\n", grad ? "grad" : "eval",
                grad ? "Y.npy DY.npy DX.npy" : "IN.npy OUT.npy");
         printf("Along axis A of an fp32 .npy of any shape (PyTorch's dim: 0..ndim-1, or negative from the\n"
                "end; default -1, the last axis). Max-subtracted, accumulated in double; within 1 ULP.\n");
@@ -65,7 +66,7 @@ static void usage_x(int grad, int softmax)
             printf("The backward is from the forward OUTPUT Y (as PyTorch's): softmax dx = y*(dy - sum(dy*y)),\n"
                    "log_softmax dx = dy - exp(y)*sum(dy).\n");
     } else {
-        printf("Usage: activ %s swiglu|geglu|reglu %s\n", grad ? "grad" : "eval",
+        printf("Usage: activ %s swiglu|geglu|reglu [--dtype f16|bf16] %s\n", grad ? "grad" : "eval",
                grad ? "A.npy B.npy DY.npy DA.npy DB.npy" : "A.npy B.npy OUT.npy");
         printf("       activ %s swiglu|geglu|reglu --split %s\n\n", grad ? "grad" : "eval",
                grad ? "X.npy DY.npy DX.npy" : "X.npy OUT.npy");
@@ -74,6 +75,8 @@ static void usage_x(int grad, int softmax)
                "PyTorch's F.glu: the FIRST half is B (linear), the SECOND half is A (through f); OUT has\n"
                "last axis H. grad writes DA = DY*B*f'(A), DB = DY*f(A) (with --split: DX = [DB | DA]).\n");
     }
+    printf("\n16-bit data: float16 .npy inputs ('<f2') are read and written as float16; bfloat16 bits in\n"
+           "uint16 .npy ('<u2') need --dtype bf16. The arithmetic is the fp32 one, rounded once (1 ULP).\n");
     printf("\nExit status: 0 ok, 1 bad data or I/O error, 2 bad usage. Outputs are written whole or not at all.\n");
 }
 
@@ -83,7 +86,7 @@ static int run_softmax(int argc, char **argv, int grad, int logf)
 {
     const char *cmd = argv[0];
     long axis = -1;
-    const char *pos[4];
+    const char *pos[4], *dtype = NULL;
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -93,11 +96,15 @@ static int run_softmax(int argc, char **argv, int grad, int logf)
         } else if (!strcmp(s, "--axis")) {
             if (i + 1 >= argc || cli_parse_long(argv[++i], &axis))
                 return cli_usage(cmd, "--axis needs an integer (PyTorch's dim, e.g. -1)");
+        } else if (!strcmp(s, "--dtype")) {
+            if (i + 1 >= argc)
+                return cli_usage(cmd, "--dtype needs f16 or bf16");
+            dtype = argv[++i];
         } else if (grad && !strcmp(s, "--from-output")) {
             /* the only form; accepted for symmetry with the element-wise kinds */
         } else if (s[0] == '-' && s[1] == '-') {
-            static const char *const opts[] = {"--axis", "--from-output", "--help"};
-            return cli_unknown_option(cmd, s, opts, grad ? 3 : 2);
+            static const char *const opts[] = {"--axis", "--dtype", "--help", "--from-output"};
+            return cli_unknown_option(cmd, s, opts, grad ? 4 : 3);
         } else if (npos < 4) {
             pos[npos++] = s;
         } else {
@@ -109,6 +116,16 @@ static int run_softmax(int argc, char **argv, int grad, int logf)
     if (npos != want)
         return cli_usage(cmd, grad ? "expected Y.npy DY.npy DX.npy, got %d file(s)"
                                    : "expected IN.npy OUT.npy, got %d file(s)", npos);
+    activ_npy16 h[2];
+    memset(h, 0, sizeof h);
+    activ_half dt;
+    int rc16 = evalx16_read(cmd, dtype, pos + 1, grad ? 2 : 1, h, &dt);
+    if (rc16 == CLI_OK)
+        rc16 = evalx16_softmax(dt, grad, logf, axis, pos + 1, h);
+    for (int i = 0; i < 2; i++)
+        activ_npy16_free(&h[i]);
+    if (rc16 >= 0)
+        return rc16;
     activ_npy x = {0}, dy = {0};
     char err[512];
     int rc = CLI_OK;
@@ -152,7 +169,7 @@ static int run_glu(int argc, char **argv, int grad, activ_glu_kind kind)
 {
     const char *cmd = argv[0];
     int split = 0;
-    const char *pos[8];
+    const char *pos[8], *dtype = NULL;
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -161,9 +178,13 @@ static int run_glu(int argc, char **argv, int grad, activ_glu_kind kind)
             return CLI_OK;
         } else if (!strcmp(s, "--split")) {
             split = 1;
+        } else if (!strcmp(s, "--dtype")) {
+            if (i + 1 >= argc)
+                return cli_usage(cmd, "--dtype needs f16 or bf16");
+            dtype = argv[++i];
         } else if (s[0] == '-' && s[1] == '-') {
-            static const char *const opts[] = {"--split", "--help"};
-            return cli_unknown_option(cmd, s, opts, 2);
+            static const char *const opts[] = {"--split", "--dtype", "--help"};
+            return cli_unknown_option(cmd, s, opts, 3);
         } else if (npos < 8) {
             pos[npos++] = s;
         } else {
@@ -178,9 +199,19 @@ static int run_glu(int argc, char **argv, int grad, activ_glu_kind kind)
                          split ? (grad ? "X.npy DY.npy DX.npy" : "X.npy OUT.npy")
                                : (grad ? "A.npy B.npy DY.npy DA.npy DB.npy" : "A.npy B.npy OUT.npy"),
                          npos);
+    int nin = split ? (grad ? 2 : 1) : (grad ? 3 : 2);
+    activ_npy16 h[3];
+    memset(h, 0, sizeof h);
+    activ_half dt;
+    int rc16 = evalx16_read(cmd, dtype, f, nin, h, &dt);
+    if (rc16 == CLI_OK)
+        rc16 = evalx16_glu(dt, grad, split, kind, f, h);
+    for (int i = 0; i < 3; i++)
+        activ_npy16_free(&h[i]);
+    if (rc16 >= 0)
+        return rc16;
     activ_npy in[3];
     memset(in, 0, sizeof in);
-    int nin = split ? (grad ? 2 : 1) : (grad ? 3 : 2);
     char err[512];
     int rc = CLI_OK;
     float *o1 = NULL, *o2 = NULL;

@@ -15,4 +15,14 @@ int evalx_same_shape(const activ_npy *a, const activ_npy *b);
 /* "shapes differ: F1 is (..) but F2 is (..)" on stderr; returns the failure exit code */
 int evalx_shape_error(const char *f1, const activ_npy *a, const char *f2, const activ_npy *b);
 
+/* 16-bit softmax and gated units (evalx16.c). evalx16_read reads the n input files as 16-bit
+ * .npy when --dtype (f16|bf16) is given or the first one is float16 ('<f2'), all of the
+ * dtype that needs: returns -1 for the fp32 path (nothing read but in[0], which the caller
+ * frees), CLI_OK with *dt set, or an exit code. The callers free in[0..n). */
+int evalx16_read(const char *cmd, const char *dtype, const char *const *paths, int n, activ_npy16 *in,
+                 activ_half *dt);
+/* paths: the input files, then the outputs, as on the command line; in: what evalx16_read read */
+int evalx16_softmax(activ_half dt, int grad, int logf, long axis, const char *const *paths, activ_npy16 *in);
+int evalx16_glu(activ_half dt, int grad, int split, activ_glu_kind kind, const char *const *paths, activ_npy16 *in);
+
 #endif
