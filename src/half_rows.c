@@ -1,8 +1,11 @@
 /* half_rows.c - softmax, log_softmax and the gated units on 16-bit storage (the contract is in
  * include/activ.h, "16-bit storage for softmax and the gated units"): the 16-bit inputs are
- * converted to fp32 exactly (one fp32 copy of each, from the heap), the fp32 function runs on
- * the copies in place, and its results are rounded to the 16-bit type once. Checks come
- * first and use the fp32 functions' rules on the 16-bit arrays; a failing call writes nothing. */
+ * converted to fp32 exactly, the fp32 function runs on the fp32 values, and its results are
+ * rounded to the 16-bit type once. The gated units are element-wise, so they go in blocks of
+ * H_BLOCK elements on the stack, H_CHUNK elements per task on libactiv's pool (the fp32 call
+ * on a block runs on the task's thread); softmax converts whole fp32 copies (from the heap)
+ * in parallel blocks and runs the fp32 call on them. Checks come first, with the fp32
+ * functions' rules applied to the 16-bit arrays; a failing call writes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -22,6 +25,33 @@ static int h_bad(const uint16_t *out, const uint16_t *in, size_t n)
     return in && out != in && h_over(out, n, in, n);
 }
 
+enum { H_BLOCK = 2048, H_CHUNK = 16384 }; /* elements per stack block, per task */
+
+/* a conversion of n elements in tasks of H_CHUNK */
+typedef struct cvt_job {
+    const activ_cvt16 *cv;
+    const uint16_t *h16; /* widen: from */
+    float *f;
+    uint16_t *o16;       /* narrow: to */
+    size_t n;
+} cvt_job;
+
+static void cvt_task(void *ctx, size_t c)
+{
+    const cvt_job *j = ctx;
+    const size_t i = c * H_CHUNK, len = j->n - i < H_CHUNK ? j->n - i : H_CHUNK;
+    if (j->h16)
+        j->cv->to32(j->h16 + i, j->f + i, len);
+    else
+        j->cv->from32(j->f + i, j->o16 + i, len);
+}
+
+static void cvt_run(activ_half dt, const uint16_t *h16, float *f, uint16_t *o16, size_t n)
+{
+    cvt_job j = {activ_half_cvt(dt), h16, f, o16, n};
+    (void)activ_parallel_for_each((n + H_CHUNK - 1) / H_CHUNK, cvt_task, &j);
+}
+
 /* fp32 copies of k inputs of n elements each, one block; NULL when out of memory (or n·k
  * floats do not fit) */
 static float *h_widen(activ_half dt, const uint16_t *const *in, int k, size_t n)
@@ -31,15 +61,14 @@ static float *h_widen(activ_half dt, const uint16_t *const *in, int k, size_t n)
     float *f = malloc((n ? n : 1) * (size_t)k * sizeof(float));
     if (!f)
         return NULL;
-    const activ_cvt16 *cv = activ_half_cvt(dt);
     for (int i = 0; i < k; i++)
-        cv->to32(in[i], f + (size_t)i * n, n);
+        cvt_run(dt, in[i], f + (size_t)i * n, NULL, n);
     return f;
 }
 
 static void h_narrow(activ_half dt, const float *f, uint16_t *out, size_t n)
 {
-    activ_half_cvt(dt)->from32(f, out, n);
+    cvt_run(dt, NULL, (float *)f, out, n);
 }
 
 /* ---- softmax / log_softmax ------------------------------------------------------------ */
@@ -120,6 +149,56 @@ activ_status activ_log_softmax_backward16(activ_half dt, const uint16_t *y, cons
 
 /* ---- gated units ------------------------------------------------------------------------ */
 
+/* One gated call in blocks: a, b (and dy) of len elements at stride-1, outputs o1 (y or da)
+ * and o2 (db). The two-array forms are one such run; the split forms one per row. */
+typedef struct glu16_job {
+    const activ_cvt16 *cv;
+    activ_glu_kind kind;
+    int bwd;
+    const uint16_t *a, *b, *dy;
+    uint16_t *o1, *o2;
+    size_t n;    /* elements per row (the whole array for the two-array forms) */
+    size_t rows; /* rows (1 for the two-array forms) */
+    size_t sab, sy; /* row strides of a/b and of dy/y (split: 2h and h) */
+    size_t chunks_per_row;
+} glu16_job;
+
+/* elements [i0, i1) of row r: blocks of H_BLOCK converted, computed, rounded */
+static void glu16_span(const glu16_job *j, size_t r, size_t i0, size_t i1)
+{
+    float fa[H_BLOCK], fb[H_BLOCK], fd[H_BLOCK];
+    const uint16_t *a = j->a + r * j->sab, *b = j->b + r * j->sab, *dy = j->dy ? j->dy + r * j->sy : NULL;
+    uint16_t *o1 = j->o1 + r * (j->bwd ? j->sab : j->sy), *o2 = j->o2 ? j->o2 + r * j->sab : NULL;
+    for (size_t i = i0; i < i1; i += H_BLOCK) {
+        const size_t len = i1 - i < H_BLOCK ? i1 - i : H_BLOCK;
+        j->cv->to32(a + i, fa, len);
+        j->cv->to32(b + i, fb, len);
+        if (!j->bwd) {
+            (void)activ_glu_forward(j->kind, fa, fb, fa, len);
+            j->cv->from32(fa, o1 + i, len);
+        } else {
+            j->cv->to32(dy + i, fd, len);
+            (void)activ_glu_backward(j->kind, fa, fb, fd, fa, fb, len);
+            j->cv->from32(fa, o1 + i, len);
+            j->cv->from32(fb, o2 + i, len);
+        }
+    }
+}
+
+static void glu16_task(void *ctx, size_t c)
+{
+    const glu16_job *j = ctx;
+    const size_t r = c / j->chunks_per_row, i0 = (c % j->chunks_per_row) * H_CHUNK;
+    glu16_span(j, r, i0, j->n - i0 < H_CHUNK ? j->n : i0 + H_CHUNK);
+}
+
+static activ_status glu16_run(glu16_job *j)
+{
+    j->chunks_per_row = (j->n + H_CHUNK - 1) / H_CHUNK;
+    (void)activ_parallel_for_each(j->rows * j->chunks_per_row, glu16_task, j);
+    return ACTIV_OK;
+}
+
 /* the checks every gated call starts with (after its own size and aliasing checks) */
 static activ_status glu16_ok(activ_half dt, activ_glu_kind kind)
 {
@@ -138,14 +217,8 @@ activ_status activ_glu_forward16(activ_half dt, activ_glu_kind kind, const uint1
         return ACTIV_ERR_NULL;
     if (h_bad(y, a, n) || h_bad(y, b, n))
         return ACTIV_ERR_OVERLAP;
-    const uint16_t *src[2] = {a, b};
-    float *f = h_widen(dt, src, 2, n);
-    if (!f)
-        return ACTIV_ERR_NOMEM;
-    if ((st = activ_glu_forward(kind, f, f + n, f, n)) == ACTIV_OK)
-        h_narrow(dt, f, y, n);
-    free(f);
-    return st;
+    glu16_job j = {activ_half_cvt(dt), kind, 0, a, b, NULL, y, NULL, n, 1, 0, 0, 0};
+    return glu16_run(&j);
 }
 
 activ_status activ_glu_backward16(activ_half dt, activ_glu_kind kind, const uint16_t *a, const uint16_t *b,
@@ -162,24 +235,18 @@ activ_status activ_glu_backward16(activ_half dt, activ_glu_kind kind, const uint
     for (int i = 0; i < 3; i++)
         if (h_bad(da, src[i], n) || h_bad(db, src[i], n))
             return ACTIV_ERR_OVERLAP;
-    float *f = h_widen(dt, src, 3, n);
-    if (!f)
-        return ACTIV_ERR_NOMEM;
-    if ((st = activ_glu_backward(kind, f, f + n, f + 2 * n, f, f + n, n)) == ACTIV_OK) {
-        h_narrow(dt, f, da, n);
-        h_narrow(dt, f + n, db, n);
-    }
-    free(f);
-    return st;
+    glu16_job j = {activ_half_cvt(dt), kind, 1, a, b, dy, da, db, n, 1, 0, 0, 0};
+    return glu16_run(&j);
 }
 
 /* rows·2h elements fit (the fp32 calls' limit) */
 static activ_status split_size(size_t rows, size_t h)
 {
-    const size_t lim = (size_t)PTRDIFF_MAX / sizeof(float) / 4;
+    const size_t lim = (size_t)PTRDIFF_MAX / sizeof(float) / 2;
     return h > lim || (h && rows > lim / h) ? ACTIV_ERR_SIZE : ACTIV_OK;
 }
 
+/* F.glu's halves: row r of x is [b | a], each h long */
 activ_status activ_glu_split_forward16(activ_half dt, activ_glu_kind kind, const uint16_t *x, uint16_t *y,
                                        size_t rows, size_t h)
 {
@@ -192,15 +259,8 @@ activ_status activ_glu_split_forward16(activ_half dt, activ_glu_kind kind, const
         return st;
     if (h_over(y, rows * h, x, 2 * rows * h))
         return ACTIV_ERR_OVERLAP;
-    const size_t nx = 2 * rows * h, ny = rows * h;
-    float *f = malloc((nx + ny) * sizeof(float)); /* x, then y (the fp32 call keeps them apart) */
-    if (!f)
-        return ACTIV_ERR_NOMEM;
-    activ_half_cvt(dt)->to32(x, f, nx);
-    if ((st = activ_glu_split_forward(kind, f, f + nx, rows, h)) == ACTIV_OK)
-        h_narrow(dt, f + nx, y, ny);
-    free(f);
-    return st;
+    glu16_job j = {activ_half_cvt(dt), kind, 0, x + h, x, NULL, y, NULL, h, rows, 2 * h, h, 0};
+    return glu16_run(&j);
 }
 
 activ_status activ_glu_split_backward16(activ_half dt, activ_glu_kind kind, const uint16_t *x, const uint16_t *dy,
@@ -215,15 +275,7 @@ activ_status activ_glu_split_backward16(activ_half dt, activ_glu_kind kind, cons
         return st;
     if (h_over(dx, 2 * rows * h, x, 2 * rows * h) || h_over(dx, 2 * rows * h, dy, rows * h))
         return ACTIV_ERR_OVERLAP;
-    const size_t nx = 2 * rows * h, ny = rows * h;
-    float *f = malloc((2 * nx + ny) * sizeof(float)); /* x, dy, dx */
-    if (!f)
-        return ACTIV_ERR_NOMEM;
-    const activ_cvt16 *cv = activ_half_cvt(dt);
-    cv->to32(x, f, nx);
-    cv->to32(dy, f + nx, ny);
-    if ((st = activ_glu_split_backward(kind, f, f + nx, f + nx + ny, rows, h)) == ACTIV_OK)
-        h_narrow(dt, f + nx + ny, dx, nx);
-    free(f);
-    return st;
+    /* da is the second half of dx's row, db the first */
+    glu16_job j = {activ_half_cvt(dt), kind, 1, x + h, x, dy, dx + h, dx, h, rows, 2 * h, h, 0};
+    return glu16_run(&j);
 }
