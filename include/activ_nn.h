@@ -440,7 +440,8 @@ typedef struct activ_nn_batchnorm {
 /* x (B, c, inner); z (B, c, inner) is the affine output γx̂ + β, needed (non-NULL, distinct from
  * y) when the kind has no from-output backward; y (B, c, inner). training != 0 uses and
  * updates batch statistics (B·inner must be >= 2); 0 uses the running ones.
- * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_SHAPE or a libactiv error. */
+ * Returns ACTIV_OK, ACTIV_ERR_NULL, ACTIV_ERR_SHAPE, ACTIV_ERR_NOMEM (rows of 64 or more
+ * take a scratch of about 2·B·c doubles per call, forward and backward) or a libactiv error. */
 ACTIV_API activ_status activ_nn_batchnorm_forward(const activ_nn_batchnorm *L, const float *x,
                                                   float *z, float *y, int B, int training);
 /* Backward of a training-mode forward. dy is OVERWRITTEN with dZ; writes dgamma, dbeta and
