@@ -356,11 +356,7 @@ static int run_16(int argc, char **argv, int grad, const char *dtype, activ_npy1
             goto out;
         }
     }
-    activ_npy shp;
-    memset(&shp, 0, sizeof shp);
-    shp.ndim = x->ndim;
-    shp.n = x->n;
-    memcpy(shp.shape, x->shape, sizeof shp.shape);
+    activ_npy shp = evalx_shape16(x);
     activ_params p;
     if ((rc = fnargs_params(&a, &shp, &p)) != CLI_OK)
         goto out;

@@ -15,6 +15,9 @@ int evalx_same_shape(const activ_npy *a, const activ_npy *b);
 /* "shapes differ: F1 is (..) but F2 is (..)" on stderr; returns the failure exit code */
 int evalx_shape_error(const char *f1, const activ_npy *a, const char *f2, const activ_npy *b);
 
+/* the shape of a 16-bit array as an activ_npy without data (evalx16.c) */
+activ_npy evalx_shape16(const activ_npy16 *h);
+
 /* 16-bit softmax and gated units (evalx16.c). evalx16_read reads the n input files as 16-bit
  * .npy when --dtype (f16|bf16) is given or the first one is float16 ('<f2'), all of the
  * dtype that needs: returns -1 for the fp32 path (nothing read but in[0], which the caller

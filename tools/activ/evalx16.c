@@ -8,8 +8,7 @@
 #include "cli.h"
 #include "evalx.h"
 
-/* the shape of a 16-bit array as an activ_npy (no data), for the shared shape checks */
-static activ_npy shape_of(const activ_npy16 *h)
+activ_npy evalx_shape16(const activ_npy16 *h)
 {
     activ_npy s;
     memset(&s, 0, sizeof s);
@@ -45,9 +44,9 @@ int evalx16_read(const char *cmd, const char *dtype, const char *const *paths, i
 /* 1 if every input has the first one's shape, else the shape error's exit code */
 static int same_shapes(const char *const *paths, const activ_npy16 *in, int n, int *rc)
 {
-    const activ_npy s0 = shape_of(&in[0]);
+    const activ_npy s0 = evalx_shape16(&in[0]);
     for (int i = 1; i < n; i++) {
-        const activ_npy si = shape_of(&in[i]);
+        const activ_npy si = evalx_shape16(&in[i]);
         if (!evalx_same_shape(&s0, &si)) {
             *rc = evalx_shape_error(paths[0], &s0, paths[i], &si);
             return 0;
