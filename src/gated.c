@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "validate.h"
 
 const char *activ_glu_name(activ_glu_kind kind)
 {
@@ -154,16 +155,15 @@ static void glu_run(glu_job *j)
     else activ_parallel_for(nchunks, glu_chunk, j);
 }
 
-/* [p, p + n) and [q, q + m) floats share a byte */
+/* [p, p + n) and [q, q + m) floats share a byte; an output may be exactly an input of the
+ * same layout, not partly (src/validate.h) */
 static int glu_over(const float *p, size_t n, const float *q, size_t m)
 {
-    uintptr_t x = (uintptr_t)p, y = (uintptr_t)q;
-    return x < y + m * sizeof(float) && y < x + n * sizeof(float);
+    return activ_overlap(p, n * sizeof(float), q, m * sizeof(float));
 }
-/* an output may be exactly an input of the same layout, not partly */
 static int glu_bad(const float *out, const float *in, size_t n)
 {
-    return out != in && glu_over(out, n, in, n);
+    return activ_bad_alias(out, in, n * sizeof(float));
 }
 
 activ_status activ_glu_forward(activ_glu_kind kind, const float *a, const float *b, float *y,

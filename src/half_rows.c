@@ -11,18 +11,18 @@
 
 #include "internal.h"
 #include "kernels/half.h"
+#include "validate.h"
 
-/* [p, p + n) and [q, q + m) 16-bit elements share a byte */
+/* [p, p + n) and [q, q + m) 16-bit elements share a byte; an output may be exactly an input
+ * of the same length, not partly (src/validate.h) */
 static int h_over(const uint16_t *p, size_t n, const uint16_t *q, size_t m)
 {
-    uintptr_t x = (uintptr_t)p, y = (uintptr_t)q;
-    return x < y + m * sizeof(uint16_t) && y < x + n * sizeof(uint16_t);
+    return activ_overlap(p, n * sizeof(uint16_t), q, m * sizeof(uint16_t));
 }
 
-/* an output may be exactly an input of the same length, not partly */
 static int h_bad(const uint16_t *out, const uint16_t *in, size_t n)
 {
-    return in && out != in && h_over(out, n, in, n);
+    return activ_bad_alias(out, in, n * sizeof(uint16_t));
 }
 
 enum { H_BLOCK = 2048, H_CHUNK = 16384 }; /* elements per stack block, per task */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "validate.h"
 
 /* ---- shape and argument checks -------------------------------------------------------- */
 
@@ -40,10 +41,9 @@ static activ_status sm_shape_of(const size_t *shape, int ndim, int axis, sm_shap
     return ACTIV_OK;
 }
 
-static int sm_overlap(const float *a, const float *b, size_t n)
+static int sm_overlap(const float *out, const float *in, size_t n)
 {
-    uintptr_t x = (uintptr_t)a, y = (uintptr_t)b, nb = n * sizeof(float);
-    return a != b && x < y + nb && y < x + nb;
+    return activ_bad_alias(out, in, n * sizeof(float));
 }
 
 /* ---- exact sums: a non-overlapping expansion of doubles (Shewchuk / math.fsum) ------------ */

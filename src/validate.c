@@ -6,15 +6,13 @@
 #include <stdint.h>
 #include <string.h>
 
-/* [a, a+na) and [b, b+nb) share a byte */
-static int activ_overlap(const void *a, size_t na, const void *b, size_t nb)
+int activ_overlap(const void *a, size_t na, const void *b, size_t nb)
 {
     uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
     return x < y + nb && y < x + na;
 }
 
-/* an output may be exactly an input (in place), not partly */
-static int activ_bad_alias(const void *out, const void *in, size_t bytes)
+int activ_bad_alias(const void *out, const void *in, size_t bytes)
 {
     return in && out != in && activ_overlap(out, bytes, in, bytes);
 }

@@ -37,6 +37,12 @@ activ_status activ_validate(activ_kind kind, int dir, const activ_params *p, con
                             const void *dy, const void *out, size_t n, size_t esize,
                             const float *dparam, int slopes_on_host);
 
+/* [a, a + na) and [b, b + nb) (in bytes) share a byte. */
+int activ_overlap(const void *a, size_t na, const void *b, size_t nb);
+/* An output may be exactly an input (in place), not partly: 1 when out and in (bytes long
+ * each; in may be NULL) overlap without being the same start. */
+int activ_bad_alias(const void *out, const void *in, size_t bytes);
+
 /* Number of floats of a kind's parameter gradient: 0, 1 or p->channels. */
 size_t activ_dparam_len(activ_kind kind, const activ_params *p);
 
