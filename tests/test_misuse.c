@@ -555,10 +555,64 @@ static void nn_losses_optim_data(void)
 }
 #endif
 
+/* ---- softmax and the gated units on 16-bit storage (activ_*16) --------------------------- */
+
+#define MISUSE16(call, want, what)                                                              \
+    do {                                                                                        \
+        arena_fill();                                                                           \
+        activ_status s_ = (call);                                                               \
+        CHECK(s_ == (want), "%s: got %s", what, activ_status_str(s_));                          \
+        CHECK(arena_intact(), "%s wrote to its arrays", what);                                  \
+    } while (0)
+
+static void half_rows(void)
+{
+    uint16_t *h = (uint16_t *)(void *)arena; /* 8192 16-bit slots in the canary arena */
+    uint16_t *x = h, *dy = h + 512, *y = h + 1024, *z = h + 1536;
+    const size_t shape[2] = {4, 64}, huge[2] = {SIZE_MAX / 2, 4};
+    const activ_half F = ACTIV_F16, BAD = (activ_half)2;
+    MISUSE16(activ_softmax_forward16(BAD, x, y, shape, 2, -1), ACTIV_ERR_PARAM, "softmax_forward16(dt 2)");
+    MISUSE16(activ_softmax_forward16(F, NULL, y, shape, 2, -1), ACTIV_ERR_NULL, "softmax_forward16(x NULL)");
+    MISUSE16(activ_log_softmax_forward16(F, x, NULL, shape, 2, -1), ACTIV_ERR_NULL, "log_softmax_forward16(y NULL)");
+    MISUSE16(activ_softmax_forward16(F, x, y, NULL, 2, -1), ACTIV_ERR_NULL, "softmax_forward16(shape NULL)");
+    MISUSE16(activ_softmax_forward16(F, x, y, shape, 2, 2), ACTIV_ERR_SHAPE, "softmax_forward16(axis 2)");
+    MISUSE16(activ_softmax_forward16(F, x, y, shape, ACTIV_MAX_DIMS + 1, 0), ACTIV_ERR_SHAPE, "softmax_forward16(ndim)");
+    MISUSE16(activ_softmax_forward16(F, x, y, huge, 2, -1), ACTIV_ERR_SIZE, "softmax_forward16(size overflow)");
+    MISUSE16(activ_softmax_forward16(F, x, x + 1, shape, 2, -1), ACTIV_ERR_OVERLAP, "softmax_forward16(y = x + 1)");
+    MISUSE16(activ_softmax_backward16(F, y, NULL, z, shape, 2, -1), ACTIV_ERR_NULL, "softmax_backward16(dy NULL)");
+    MISUSE16(activ_softmax_backward16(F, y, dy, dy + 3, shape, 2, -1), ACTIV_ERR_OVERLAP,
+             "softmax_backward16(dx = dy + 3)");
+    MISUSE16(activ_log_softmax_backward16(F, y, dy, y + 100, shape, 2, -1), ACTIV_ERR_OVERLAP,
+             "log_softmax_backward16(dx inside y)");
+    MISUSE16(activ_glu_forward16(BAD, ACTIV_SWIGLU, x, dy, y, 8), ACTIV_ERR_PARAM, "glu_forward16(dt 2)");
+    MISUSE16(activ_glu_forward16(F, (activ_glu_kind)3, x, dy, y, 8), ACTIV_ERR_KIND, "glu_forward16(kind 3)");
+    MISUSE16(activ_glu_forward16(F, ACTIV_GEGLU, x, NULL, y, 8), ACTIV_ERR_NULL, "glu_forward16(b NULL)");
+    MISUSE16(activ_glu_forward16(F, ACTIV_GEGLU, x, dy, dy + 1, 8), ACTIV_ERR_OVERLAP, "glu_forward16(y = b + 1)");
+    MISUSE16(activ_glu_backward16(F, ACTIV_REGLU, x, dy, z, y, y + 4, 8), ACTIV_ERR_OVERLAP,
+             "glu_backward16(db inside da)");
+    MISUSE16(activ_glu_backward16(F, ACTIV_REGLU, x, dy, z, y, x + 2, 8), ACTIV_ERR_OVERLAP,
+             "glu_backward16(db = a + 2)");
+    MISUSE16(activ_glu_backward16(F, ACTIV_REGLU, x, dy, NULL, y, z, 8), ACTIV_ERR_NULL, "glu_backward16(dy NULL)");
+    MISUSE16(activ_glu_split_forward16(F, ACTIV_SWIGLU, x, x + 8, 4, 8), ACTIV_ERR_OVERLAP,
+             "glu_split_forward16(y inside x)");
+    MISUSE16(activ_glu_split_forward16(F, ACTIV_SWIGLU, x, y, SIZE_MAX / 4, 8), ACTIV_ERR_SIZE,
+             "glu_split_forward16(rows overflow)");
+    MISUSE16(activ_glu_split_backward16(F, ACTIV_SWIGLU, x, dy, dy + 4, 4, 8), ACTIV_ERR_OVERLAP,
+             "glu_split_backward16(dx over dy)");
+    MISUSE16(activ_glu_split_backward16(F, ACTIV_SWIGLU, x, NULL, y, 4, 8), ACTIV_ERR_NULL,
+             "glu_split_backward16(dy NULL)");
+    /* empty calls: OK, nothing written, NULL arrays allowed */
+    const size_t empty[2] = {0, 64};
+    MISUSE16(activ_softmax_backward16(F, NULL, NULL, NULL, empty, 2, 0), ACTIV_OK, "softmax_backward16(empty)");
+    MISUSE16(activ_glu_backward16(F, ACTIV_SWIGLU, NULL, NULL, NULL, NULL, NULL, 0), ACTIV_OK, "glu_backward16(n 0)");
+    MISUSE16(activ_glu_split_forward16(F, ACTIV_SWIGLU, NULL, NULL, 0, 8), ACTIV_OK, "glu_split_forward16(rows 0)");
+}
+
 int main(void)
 {
     eltwise();
     names_and_settings();
+    half_rows();
 #ifdef ACTIV_TEST_HAVE_NN
     nn_layers();
     nn_losses_optim_data();
