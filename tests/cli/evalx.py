@@ -187,5 +187,12 @@ check(rc == 1 and "'<u2'" in err and not os.path.exists(path("bad.npy")), "float
 rc, _, err = run("eval", "geglu", path("ha.npy"), save("hb32.npy", hb.astype(np.float32)), path("bad.npy"))
 check(rc == 1 and not os.path.exists(path("bad.npy")), "float16 a with fp32 b: exit 1")
 
+rc, _, err = run("eval", "swiglu", "--dtype", "f8", path("ha.npy"), path("hb.npy"), path("bad.npy"))
+check(rc == 2 and "--dtype" in err and not os.path.exists(path("bad.npy")), "gated --dtype f8: usage error")
+rc, _, err = run("eval", "softmax", path("hx.npy"), path("bad.npy"), "--dtype")
+check(rc == 2 and not os.path.exists(path("bad.npy")), "softmax --dtype without a value: usage error")
+rc, _, err = run("grad", "softmax", path("hs.npy"), save("hdy_short.npy", hdy[:2]), path("bad.npy"))
+check(rc == 1 and "shapes differ" in err and not os.path.exists(path("bad.npy")), "float16 softmax grad shape mismatch")
+
 print("evalx:", ", ".join(f"{k} max {v:.3f} ULP" for k, v in worst.items()))
 clitest.finish("evalx")
