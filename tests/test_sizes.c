@@ -112,6 +112,49 @@ static void run_kind(const tu_path *p, activ_kind kind, float a, float b, const 
     }
 }
 
+/* prelu with per-channel slopes, channels-last (inner = 1), for channel counts whose slope
+ * period lcm(C, W) is below, at and above the kernels' tile limit: y and dx (without and
+ * with da) equal the definition bit for bit, also when a call starts mid-row (kernel path:
+ * offset, as the API's chunks do) and ends mid-period. */
+static void prelu_channels(const tu_path *p, const float *X, const float *DY) {
+    static const size_t Cs[] = {2, 3, 5, 8, 16, 24, 64, 100, 129, 200, 520};
+    static float y[BIG], dx[BIG], sl[600], da[600];
+    for (size_t ci = 0; ci < sizeof Cs / sizeof Cs[0]; ci++) {
+        const size_t C = Cs[ci];
+        for (size_t c = 0; c < C; c++) sl[c] = c % 7 == 3 ? 1.75f : (float)c * 0.03125f - 1.0f;
+        for (size_t start = 0; start < (p->api ? 1 : 3); start++) {
+            const size_t off = start * (C / 2 + 1) % C; /* 0, then mid-row */
+            const size_t n = BIG - 7 - (BIG - 7) % (p->api ? C : 1);
+            activ_kargs a = tu_kargs(0, 1, sl, C, 1);
+            a.offset = off;
+            if (p->api) {
+                CHECK_STATUS(tu_fwd(p, ACTIV_PRELU, 0, 1, sl, C, 1, X, y, n), ACTIV_OK,
+                             "%s prelu C=%zu fwd", p->name, C);
+                CHECK_STATUS(tu_bwd(p, ACTIV_PRELU, 0, 1, sl, C, 1, X, DY, dx, n, NULL),
+                             ACTIV_OK, "%s prelu C=%zu bwd", p->name, C);
+            } else {
+                p->k->fwd[ACTIV_PRELU](X, y, n, &a);
+                p->k->bwd[ACTIV_PRELU](X, DY, dx, n, &a, NULL);
+            }
+            size_t bad = 0, at = 0;
+            for (size_t i = 0; i < n; i++) {
+                float s = sl[(off + i) % C], x = X[i];
+                float wy = x > 0 ? x : s * x;
+                float wd = x != x ? DY[i] * x : DY[i] * (x > 0 ? 1.0f : s);
+                if (!tu_same(y[i], wy) || !tu_same(dx[i], wd)) bad++, at = i;
+            }
+            CHECK(bad == 0, "%s prelu C=%zu offset %zu n=%zu: %zu wrong, last [%zu] x=%a: y %a dx %a",
+                  p->name, C, off, n, bad, at, (double)X[at], (double)y[at], (double)dx[at]);
+            if (p->api) { /* with da: dx unchanged */
+                static float dx2[BIG];
+                tu_bwd(p, ACTIV_PRELU, 0, 1, sl, C, 1, X, DY, dx2, n, da);
+                CHECK(memcmp(dx, dx2, n * sizeof(float)) == 0, "%s prelu C=%zu: dx with da differs",
+                      p->name, C);
+            }
+        }
+    }
+}
+
 int main(void) {
     static float X[BIG], DY[BIG];
     tu_rng r;
@@ -133,6 +176,8 @@ int main(void) {
             for (int i = 0; i < BIG; i += 3) X[i] = tu_rng_range(&r, -1, 1);
         float a = tu_default_alpha(kind), b = kind == ACTIV_SWISH ? 0.8f : 1.0f;
         for (int i = 0; i < np; i++) run_kind(&paths[i], kind, a, b, X, DY, &gx, &gdy, &gout);
+        if (kind == ACTIV_PRELU)
+            for (int i = 0; i < np; i++) prelu_channels(&paths[i], X, DY);
     }
     free(gx.mem);
     free(gdy.mem);
