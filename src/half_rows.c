@@ -74,6 +74,15 @@ static void h_narrow(activ_half dt, const float *f, uint16_t *out, size_t n)
 /* ---- softmax / log_softmax ------------------------------------------------------------ */
 
 typedef activ_status (*sm_fwd_fn)(const float *, float *, const size_t *, int, int);
+/* the forwards for a 16-bit result (internal.h): e^(x - m) once per element, in fp32 */
+static activ_status sm_fwd16_lin(const float *x, float *y, const size_t *shape, int ndim, int axis)
+{
+    return activ_softmax_forward_lowp(0, x, y, shape, ndim, axis);
+}
+static activ_status sm_fwd16_log(const float *x, float *y, const size_t *shape, int ndim, int axis)
+{
+    return activ_softmax_forward_lowp(1, x, y, shape, ndim, axis);
+}
 typedef activ_status (*sm_bwd_fn)(const float *, const float *, float *, const size_t *, int, int);
 
 /* the element count of shape[ndim]; the checks the fp32 call makes first */
@@ -126,13 +135,13 @@ static activ_status sm16(activ_half dt, sm_fwd_fn fwd, sm_bwd_fn bwd, const uint
 activ_status activ_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y, const size_t *shape, int ndim,
                                      int axis)
 {
-    return sm16(dt, activ_softmax_forward, NULL, x, NULL, y, shape, ndim, axis);
+    return sm16(dt, sm_fwd16_lin, NULL, x, NULL, y, shape, ndim, axis);
 }
 
 activ_status activ_log_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y, const size_t *shape,
                                          int ndim, int axis)
 {
-    return sm16(dt, activ_log_softmax_forward, NULL, x, NULL, y, shape, ndim, axis);
+    return sm16(dt, sm_fwd16_log, NULL, x, NULL, y, shape, ndim, axis);
 }
 
 activ_status activ_softmax_backward16(activ_half dt, const uint16_t *y, const uint16_t *dy, uint16_t *dx,

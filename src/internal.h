@@ -40,4 +40,10 @@ activ_kargs activ_kargs_from_params(activ_kind kind, const activ_params *p, size
 typedef activ_task_fn activ_chunk_fn; /* include/activ.h */
 void activ_parallel_for(size_t nchunks, activ_chunk_fn fn, void *ctx);
 
+/* softmax (logf = 0) or log_softmax (1) forward for results that are then rounded to a
+ * 16-bit type: e^(x - m) once per element, in fp32 (softmax.c argues the error); the
+ * checks and the result layout are activ_softmax_forward's. */
+activ_status activ_softmax_forward_lowp(int logf, const float *x, float *y, const size_t *shape,
+                                        int ndim, int axis);
+
 #endif

@@ -91,7 +91,7 @@ static long double sm_round_l(const double *p, int np)
 
 /* ---- one row ------------------------------------------------------------------------- */
 
-enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD };
+enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD, SM_FWD16, SM_LOG_FWD16 };
 
 typedef struct sm_job {
     int op;
@@ -104,7 +104,30 @@ typedef struct sm_job {
 
 #define SM_BLOCK 256
 
-static void sm_fwd_row(int logf, const float *x, float *y, size_t len, size_t st)
+/* e^(x - m) for a result that is rounded to fp32 (libm's exp in double) or, lowp, to a
+ * 16-bit type: a = x - m is exact in double; a = ah + al with ah = (float)a and al exact,
+ * |al| <= 2^-24 |a|, and e^a = expf(ah) (1 + al) up to al^2/2 < 2^-34 relative (|a| < 2^8
+ * wherever e^a does not underflow). With libm's expf within 1 ULP (2^-23 relative), each
+ * e has a relative error below 2^-22.9. */
+static double sm_exp(int lowp, float x, double dm)
+{
+    double a = (double)x - dm;
+    if (!lowp) return exp(a);
+    float ah = (float)a;
+    return (double)expf(ah) * (1.0 + (a - (double)ah));
+}
+
+/* One row. lowp (16-bit results, activ_softmax_forward_lowp): each e^(x_k - m) computed
+ * once (sm_exp's lowp form) and, for softmax, kept in y as fp32 until S is known.
+ * Error: softmax y_k = e_k / S, e_k relative < 2^-22.9, its fp32 copy 2^-24, S (a double
+ * sum of positive terms) < 2^-22.9 + 2^-40, the product and its fp32 rounding 2^-24: in
+ * all < 2^-21.3 relative. log_softmax y_k = (x_k - m) - L, L = log1p(T): T relative
+ * < 2^-22.8 and T / ((1+T) log1p(T)) <= 1, so L is off by < 2^-22.8 L <= 2^-22.8 |y_k|
+ * (|y_k| >= L), plus the fp32 rounding. A relative error r < 2^-21.3 is < 2^-10.3 ULP of
+ * fp16 (11 bits) and less for bf16; rounding to the 16-bit type then gives at most
+ * 0.5 + 2 * 2^-10.3 < 0.502 ULP16 (include/activ.h's argument; fp16/bf16 subnormal
+ * results have a coarser ULP still, and an fp32-subnormal e is off by < 2^-150). */
+static void sm_fwd_row(int logf, int lowp, const float *x, float *y, size_t len, size_t st)
 {
     /* max and the first index holding it; a NaN anywhere makes m NaN */
     float m = x[0];
@@ -125,7 +148,11 @@ static void sm_fwd_row(int logf, const float *x, float *y, size_t len, size_t st
     double T = 0.0, part = 0.0;
     size_t inblk = 0;
     for (size_t k = 0; k < len; k++) {
-        if (k != am) part += exp((double)x[k * st] - dm);
+        if (k != am) {
+            double e = sm_exp(lowp, x[k * st], dm);
+            part += e;
+            if (lowp && !logf) y[k * st] = (float)e; /* in place: x[k] is not read again */
+        }
         if (++inblk == SM_BLOCK) {
             T += part;
             part = 0.0;
@@ -133,7 +160,10 @@ static void sm_fwd_row(int logf, const float *x, float *y, size_t len, size_t st
         }
     }
     T += part;
-    if (!logf) {
+    if (!logf && lowp) {
+        double r = 1.0 / (1.0 + T);
+        for (size_t k = 0; k < len; k++) y[k * st] = k == am ? (float)r : (float)(y[k * st] * r);
+    } else if (!logf) {
         double S = 1.0 + T;
         for (size_t k = 0; k < len; k++) y[k * st] = (float)(exp((double)x[k * st] - dm) / S);
     } else {
@@ -197,8 +227,10 @@ static void sm_chunk(void *ctx, size_t c)
         size_t o = r / inner, i = r % inner;
         size_t base = o * len * inner + i;
         switch (j->op) {
-        case SM_FWD: sm_fwd_row(0, j->x + base, j->out + base, len, inner); break;
-        case SM_LOG_FWD: sm_fwd_row(1, j->x + base, j->out + base, len, inner); break;
+        case SM_FWD: sm_fwd_row(0, 0, j->x + base, j->out + base, len, inner); break;
+        case SM_LOG_FWD: sm_fwd_row(1, 0, j->x + base, j->out + base, len, inner); break;
+        case SM_FWD16: sm_fwd_row(0, 1, j->x + base, j->out + base, len, inner); break;
+        case SM_LOG_FWD16: sm_fwd_row(1, 1, j->x + base, j->out + base, len, inner); break;
         case SM_BWD: sm_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
         default: sm_log_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
         }
@@ -249,6 +281,12 @@ activ_status activ_log_softmax_forward(const float *x, float *y, const size_t *s
                                        int axis)
 {
     return sm_run(SM_LOG_FWD, x, NULL, y, shape, ndim, axis);
+}
+
+activ_status activ_softmax_forward_lowp(int logf, const float *x, float *y, const size_t *shape,
+                                        int ndim, int axis)
+{
+    return sm_run(logf ? SM_LOG_FWD16 : SM_FWD16, x, NULL, y, shape, ndim, axis);
 }
 
 activ_status activ_softmax_backward(const float *y, const float *dy, float *dx,
