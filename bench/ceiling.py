@@ -5,8 +5,10 @@ For each function and direction, takes the hot loop of activ's compiled kernel (
 prefetching loop <kind>_<dir>_pf of loops.inc, or a named PReLU helper: one step of W
 floats per iteration) out of the object file with objdump, and asks llvm-mca for its cost
 on a CPU model (default znver3, the Zen 3 reference): instructions and uops per step,
-and the port-limited cycles per step (llvm-mca's "Block RThroughput": the cycles one
-iteration needs when only the execution ports limit it, no latency, no memory).
+the port-limited cycles per step (llvm-mca's "Block RThroughput": the cycles one
+iteration needs when only the execution ports limit it, no latency, no memory), and the
+busiest execution resource with its cycles per step (on Zen 3, Zn3FPP0/1 are the two
+FMA/multiply pipes, which also hold the divider; FPP2/3 the adders).
 
 Usage: bench/ceiling.py [--obj build/src/CMakeFiles/activ_obj.dir/kernels/avx2.c.o]
                         [--lanes 8] [--mcpu znver3] [--json FILE] [FUNC:DIR ...]
@@ -114,6 +116,15 @@ def mca(body, mcpu):
         val[key] = float(m.group(1)) if m else None
     val["insns"] /= 200
     val["uops"] /= 200
+    # the busiest execution resource: its cycles per iteration and name
+    names = dict(re.findall(r"^\[([\d.]+)\]\s+-\s+(\S+)", r.stdout, re.M))
+    m = re.search(r"Resource pressure per iteration:\n(.*)\n(.*)\n", r.stdout)
+    val["busiest"], val["busiest_cycles"] = None, None
+    if m:
+        cols = re.findall(r"\[([\d.]+)\]", m.group(1))
+        for c, v in zip(cols, m.group(2).split()):
+            if v != "-" and (val["busiest_cycles"] is None or float(v) > val["busiest_cycles"]):
+                val["busiest"], val["busiest_cycles"] = names.get(c, c), float(v)
     return val
 
 
@@ -130,7 +141,7 @@ def main():
     funcs = disassemble(a.obj)
     print(f"# {os.path.basename(a.obj)}, llvm-mca -mcpu={a.mcpu}, one step = {a.lanes} floats")
     print(f"{'function':10} {'dir':5} {'loop':28} {'insns':>6} {'uops':>6} {'cycles':>7} "
-          f"{'insns/el':>9} {'cyc/el':>7}")
+          f"{'insns/el':>9} {'cyc/el':>7}  busiest resource (cycles)")
     rows = []
     for spec in a.rows:
         kind, _, d = spec.partition(":")
@@ -156,7 +167,8 @@ def main():
                  insns_per_el=v["insns"] / el, cycles_per_el=v["rthroughput"] / el)
         rows.append(v)
         print(f"{kind:10} {d:5} {name:28} {v['insns']:6.0f} {v['uops']:6.0f} "
-              f"{v['rthroughput']:7.2f} {v['insns_per_el']:9.2f} {v['cycles_per_el']:7.3f}")
+              f"{v['rthroughput']:7.2f} {v['insns_per_el']:9.2f} {v['cycles_per_el']:7.3f}  "
+              f"{v['busiest']} ({v['busiest_cycles']:.1f})")
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"obj": a.obj, "mcpu": a.mcpu, "rows": rows}, f, indent=1)
