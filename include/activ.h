@@ -542,8 +542,8 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * is within k fp32 ULPs (softmax backward 0.5 + 2^-26, the gated units 0.5 + 2^-16 forward
  * and backward), so the 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16
  * instead of 2^-13). Except the softmax and log_softmax forwards: their 16-bit results need
- * less, so each e^(x_k - m) is computed once, with fp32's expf (relative error < 2^-22.9,
- * its argument's low part folded in), for a result within 0.502 ULP16 (src/softmax.c). log_softmax backward keeps its
+ * less, so each e^(x_k - m) is computed once, with the kernels' double exp (relative error
+ * < 2^-28.9) instead of libm's, and kept as fp32: within 0.501 ULP16 (src/softmax.c). log_softmax backward keeps its
  * one conditional window (dy_k agreeing with e^(y_k) * t to 37 bits), where the fp32 error
  * bound |error| <= 2^-61 |q| + 0.5 ULP32 applies before the rounding. Threads as for the
  * fp32 calls: the bits do not depend on the thread count. */

@@ -40,6 +40,9 @@ activ_kargs activ_kargs_from_params(activ_kind kind, const activ_params *p, size
 typedef activ_task_fn activ_chunk_fn; /* include/activ.h */
 void activ_parallel_for(size_t nchunks, activ_chunk_fn fn, void *ctx);
 
+/* e^t for t <= 0 in double, relative error < 2^-28.9 (t < -300: e^-300); src/kernels/scalar.c */
+double activ_exp_nonpos(double t);
+
 /* softmax (logf = 0) or log_softmax (1) forward for results that are then rounded to a
  * 16-bit type: e^(x - m) once per element, in fp32 (softmax.c argues the error); the
  * checks and the result layout are activ_softmax_forward's. */

@@ -104,62 +104,86 @@ typedef struct sm_job {
 
 #define SM_BLOCK 256
 
-/* e^(x - m) for a result that is rounded to fp32 (libm's exp in double) or, lowp, to a
- * 16-bit type: a = x - m is exact in double; a = ah + al with ah = (float)a and al exact,
- * |al| <= 2^-24 |a|, and e^a = expf(ah) (1 + al) up to al^2/2 < 2^-34 relative (|a| < 2^8
- * wherever e^a does not underflow). With libm's expf within 1 ULP (2^-23 relative), each
- * e has a relative error below 2^-22.9. */
+/* e^(x - m) (x - m exact in double) for a result that is rounded to fp32 (libm's exp) or,
+ * lowp, to a 16-bit type: the kernels' exp (activ_exp_nonpos, relative error < 2^-28.9;
+ * below e^-300 it gives e^-300, and such an e is below 2^-400 of S >= 1, so it rounds to
+ * zero either way and moves T by nothing that shows). */
 static double sm_exp(int lowp, float x, double dm)
 {
     double a = (double)x - dm;
-    if (!lowp) return exp(a);
-    float ah = (float)a;
-    return (double)expf(ah) * (1.0 + (a - (double)ah));
+    return lowp ? activ_exp_nonpos(a) : exp(a);
 }
 
 /* One row. lowp (16-bit results, activ_softmax_forward_lowp): each e^(x_k - m) computed
  * once (sm_exp's lowp form) and, for softmax, kept in y as fp32 until S is known.
- * Error: softmax y_k = e_k / S, e_k relative < 2^-22.9, its fp32 copy 2^-24, S (a double
- * sum of positive terms) < 2^-22.9 + 2^-40, the product and its fp32 rounding 2^-24: in
- * all < 2^-21.3 relative. log_softmax y_k = (x_k - m) - L, L = log1p(T): T relative
- * < 2^-22.8 and T / ((1+T) log1p(T)) <= 1, so L is off by < 2^-22.8 L <= 2^-22.8 |y_k|
- * (|y_k| >= L), plus the fp32 rounding. A relative error r < 2^-21.3 is < 2^-10.3 ULP of
- * fp16 (11 bits) and less for bf16; rounding to the 16-bit type then gives at most
- * 0.5 + 2 * 2^-10.3 < 0.502 ULP16 (include/activ.h's argument; fp16/bf16 subnormal
- * results have a coarser ULP still, and an fp32-subnormal e is off by < 2^-150). */
-static void sm_fwd_row(int logf, int lowp, const float *x, float *y, size_t len, size_t st)
+ * Error: softmax y_k = e_k / S, e_k relative < 2^-28.9, its fp32 copy 2^-24, S (a double
+ * sum of positive terms) < 2^-28.8, the product and its fp32 rounding 2^-24: in all
+ * < 2^-22.9 relative. log_softmax y_k = (x_k - m) - L, L = log1p(T): T relative < 2^-28.8
+ * and T / ((1+T) log1p(T)) <= 1, so L is off by < 2^-28.8 L <= 2^-28.8 |y_k| (|y_k| >= L),
+ * plus the fp32 rounding. A relative error r < 2^-22.9 is < 2^-11.9 ULP of fp16 (11 bits)
+ * and less for bf16; rounding to the 16-bit type then gives at most 0.5 + 2 * 2^-11.9
+ * < 0.501 ULP16 (include/activ.h's argument; fp16/bf16 subnormal results have a coarser
+ * ULP still, and an fp32-subnormal e is off by < 2^-150). */
+/* The row's largest value and the first index holding it (*am), or NaN when the row holds
+ * a NaN. Four running maxima (independent chains; `a > m ? a : m` keeps the first of equal
+ * values) and a NaN flag, then the first index whose value equals the maximum: the same
+ * index and value (sign of zero included) as one pass with `if (v > m)`, which kept the
+ * earliest of equal values, at a fraction of its cost (that pass was a serial
+ * compare-and-move chain: half of a row's time). */
+static float sm_row_max(const float *x, size_t len, size_t st, size_t *am)
 {
-    /* max and the first index holding it; a NaN anywhere makes m NaN */
-    float m = x[0];
-    size_t am = 0;
-    for (size_t k = 1; k < len; k++) {
-        float v = x[k * st];
-        if (v > m || (v != v && m == m)) {
-            m = v;
-            am = k;
-        }
+    float m0 = x[0], m1 = m0, m2 = m0, m3 = m0;
+    int nan = 0;
+    size_t k = 0;
+    for (; k + 4 <= len; k += 4) {
+        float a = x[k * st], b = x[(k + 1) * st], c = x[(k + 2) * st], d = x[(k + 3) * st];
+        nan |= (a != a) | (b != b) | (c != c) | (d != d);
+        m0 = a > m0 ? a : m0;
+        m1 = b > m1 ? b : m1;
+        m2 = c > m2 ? c : m2;
+        m3 = d > m3 ? d : m3;
     }
+    for (; k < len; k++) {
+        float a = x[k * st];
+        nan |= a != a;
+        m0 = a > m0 ? a : m0;
+    }
+    if (nan) return NAN;
+    float m = m0;
+    m = m1 > m ? m1 : m;
+    m = m2 > m ? m2 : m;
+    m = m3 > m ? m3 : m;
+    for (k = 0; x[k * st] != m; k++) {
+    }
+    *am = k;
+    return x[k * st];
+}
+
+/* One row; inlined with constant logf and lowp at each call */
+static inline __attribute__((always_inline)) void sm_fwd_row(int logf, int lowp, const float *x,
+                                                             float *y, size_t len, size_t st)
+{
+    size_t am = 0;
+    float m = sm_row_max(x, len, st, &am);
     if (!isfinite(m)) { /* NaN, +inf or a row of only -inf: NaN everywhere (PyTorch's result) */
         for (size_t k = 0; k < len; k++) y[k * st] = NAN;
         return;
     }
     double dm = m;
-    /* T = sum over k != am of e^(x_k - m), in blocks of SM_BLOCK */
-    double T = 0.0, part = 0.0;
-    size_t inblk = 0;
-    for (size_t k = 0; k < len; k++) {
-        if (k != am) {
+    /* T = sum over k != am of e^(x_k - m), in blocks of SM_BLOCK (a partial sum per block,
+     * in index order) */
+    double T = 0.0;
+    for (size_t b = 0; b < len; b += SM_BLOCK) {
+        const size_t end = len - b < SM_BLOCK ? len : b + SM_BLOCK;
+        double part = 0.0;
+        for (size_t k = b; k < end; k++) {
+            if (k == am) continue;
             double e = sm_exp(lowp, x[k * st], dm);
             part += e;
             if (lowp && !logf) y[k * st] = (float)e; /* in place: x[k] is not read again */
         }
-        if (++inblk == SM_BLOCK) {
-            T += part;
-            part = 0.0;
-            inblk = 0;
-        }
+        T += part;
     }
-    T += part;
     if (!logf && lowp) {
         double r = 1.0 / (1.0 + T);
         for (size_t k = 0; k < len; k++) y[k * st] = k == am ? (float)r : (float)(y[k * st] * r);
