@@ -541,11 +541,13 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * gives for the same (converted) inputs, and the argument above carries over: the fp32 call
  * is within k fp32 ULPs (softmax backward 0.5 + 2^-26, the gated units 0.5 + 2^-16 forward
  * and backward), so the 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16
- * instead of 2^-13). Except the softmax and log_softmax forwards: their 16-bit results need
- * less, so each e^(x_k - m) is computed once, with the kernels' double exp (relative error
- * < 2^-28.9) instead of libm's, and kept as fp32: within 0.501 ULP16 (src/softmax.c). log_softmax backward keeps its
- * one conditional window (dy_k agreeing with e^(y_k) * t to 37 bits), where the fp32 error
- * bound |error| <= 2^-61 |q| + 0.5 ULP32 applies before the rounding. Threads as for the
+ * instead of 2^-13). Except where the 16-bit result needs less (src/softmax.c): the softmax
+ * and log_softmax forwards compute each e^(x_k - m) once, with the kernels' double exp
+ * (relative error < 2^-28.9) instead of libm's, kept as fp32: within 0.501 ULP16; the
+ * log_softmax backward forms q = e^(y_k) * t in double (libm's exp), not long double: within
+ * 0.51 ULP16 unless dy_k and q agree to 34 - log2(np + 3) bits (np: the parts of t's exact
+ * expansion, a few in practice), the same kind of conditional window as the fp32 call's
+ * (37 bits; |error| <= 2^-61 |q| + 0.5 ULP32 there). Threads as for the
  * fp32 calls: the bits do not depend on the thread count. */
 ACTIV_API activ_status activ_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y,
                                                const size_t *shape, int ndim, int axis);

@@ -48,5 +48,9 @@ double activ_exp_nonpos(double t);
  * checks and the result layout are activ_softmax_forward's. */
 activ_status activ_softmax_forward_lowp(int logf, const float *x, float *y, const size_t *shape,
                                         int ndim, int axis);
+/* log_softmax backward for results rounded to a 16-bit type: e^(y) * t in double, not long
+ * double (softmax.c argues the error); otherwise activ_log_softmax_backward */
+activ_status activ_log_softmax_backward_lowp(const float *y, const float *dy, float *dx,
+                                             const size_t *shape, int ndim, int axis);
 
 #endif

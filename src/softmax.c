@@ -91,7 +91,7 @@ static long double sm_round_l(const double *p, int np)
 
 /* ---- one row ------------------------------------------------------------------------- */
 
-enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD, SM_FWD16, SM_LOG_FWD16 };
+enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD, SM_FWD16, SM_LOG_FWD16, SM_LOG_BWD16 };
 
 typedef struct sm_job {
     int op;
@@ -222,8 +222,15 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
     }
 }
 
-/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j exactly */
-static void sm_log_bwd_row(const float *y, const float *dy, float *dx, size_t len, size_t st)
+/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j exactly. For an fp32 result
+ * q = e^(y_k) t in long double (|error| <= 2^-61 |q|, include/activ.h). lowp (16-bit
+ * results, activ_log_softmax_backward_lowp): in double, libm's exp (< 1 ULP) and t rounded
+ * from the exact expansion of np parts (np 2^-53 relative): |error| <= (np + 3) 2^-53 |q|,
+ * which is below 2^-19 |dx_k| - a hundredth of an fp16 ULP - unless dy_k and q agree to
+ * 34 - log2(np + 3) bits (the same kind of window as the fp32 call's, relative to its
+ * 24-bit result). */
+static void sm_log_bwd_row(int lowp, const float *y, const float *dy, float *dx, size_t len,
+                           size_t st)
 {
     double p[SM_XMAX];
     int np = 0, finite = 1;
@@ -233,6 +240,12 @@ static void sm_log_bwd_row(const float *y, const float *dy, float *dx, size_t le
         naive += t;
         if (!isfinite(t)) finite = 0;
         if (finite && np < SM_XMAX) np = sm_grow(p, np, t);
+    }
+    if (lowp) {
+        double td = (finite && np < SM_XMAX) ? sm_round(p, np) : naive;
+        for (size_t k = 0; k < len; k++)
+            dx[k * st] = (float)((double)dy[k * st] - exp((double)y[k * st]) * td);
+        return;
     }
     long double t = (finite && np < SM_XMAX) ? sm_round_l(p, np) : (long double)naive;
     for (size_t k = 0; k < len; k++) {
@@ -256,7 +269,8 @@ static void sm_chunk(void *ctx, size_t c)
         case SM_FWD16: sm_fwd_row(0, 1, j->x + base, j->out + base, len, inner); break;
         case SM_LOG_FWD16: sm_fwd_row(1, 1, j->x + base, j->out + base, len, inner); break;
         case SM_BWD: sm_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
-        default: sm_log_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
+        case SM_LOG_BWD16: sm_log_bwd_row(1, j->x + base, j->dy + base, j->out + base, len, inner); break;
+        default: sm_log_bwd_row(0, j->x + base, j->dy + base, j->out + base, len, inner); break;
         }
     }
 }
@@ -275,7 +289,8 @@ static activ_status sm_run(int op, const float *in, const float *dy, float *out,
     activ_status st = sm_shape_of(shape, ndim, axis, &j.s);
     if (st != ACTIV_OK) return st;
     if (j.s.total == 0) return ACTIV_OK;
-    if (!in || !out || ((op == SM_BWD || op == SM_LOG_BWD) && !dy)) return ACTIV_ERR_NULL;
+    if (!in || !out || ((op == SM_BWD || op == SM_LOG_BWD || op == SM_LOG_BWD16) && !dy))
+        return ACTIV_ERR_NULL;
     if (sm_overlap(out, in, j.s.total)) return ACTIV_ERR_OVERLAP;
     if (dy && sm_overlap(out, dy, j.s.total)) return ACTIV_ERR_OVERLAP;
     j.op = op;
@@ -311,6 +326,12 @@ activ_status activ_softmax_forward_lowp(int logf, const float *x, float *y, cons
                                         int ndim, int axis)
 {
     return sm_run(logf ? SM_LOG_FWD16 : SM_FWD16, x, NULL, y, shape, ndim, axis);
+}
+
+activ_status activ_log_softmax_backward_lowp(const float *y, const float *dy, float *dx,
+                                             const size_t *shape, int ndim, int axis)
+{
+    return sm_run(SM_LOG_BWD16, y, dy, dx, shape, ndim, axis);
 }
 
 activ_status activ_softmax_backward(const float *y, const float *dy, float *dx,
