@@ -213,12 +213,21 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
             dx[k * st] = (float)((double)y[k * st] * ((double)dy[k * st] - naive));
         return;
     }
+    /* -(dy_k - s) exactly as p's parts plus -dy_k, through TwoSum (no magnitude test, no
+     * zero elimination), then rounded largest part first: the parts are sm_grow's with its
+     * zero parts left in, and adding a zero changes no partial sum, so r is sm_grow and
+     * sm_round's value bit for bit, without their branches and copy. */
+    (void)q;
     for (size_t k = 0; k < len; k++) {
-        double yk = y[k * st], dk = dy[k * st];
-        memcpy(q, p, (size_t)np * sizeof *q);
-        int nq = sm_grow(q, np, -dk); /* -(dy_k - s), exactly */
-        double r = -sm_round(q, nq);
-        dx[k * st] = (float)(yk * r);
+        double yk = y[k * st], x = -(double)dy[k * st], lo[SM_XMAX];
+        for (int j = 0; j < np; j++) {
+            double hi = x + p[j], bv = hi - x;
+            lo[j] = (x - (hi - bv)) + (p[j] - bv);
+            x = hi;
+        }
+        double r = 0.0 + x; /* sm_round's start: -0 becomes +0 */
+        for (int j = np - 1; j >= 0; j--) r += lo[j];
+        dx[k * st] = (float)(yk * -r);
     }
 }
 
