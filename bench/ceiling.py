@@ -13,7 +13,8 @@ FMA/multiply pipes, which also hold the divider; FPP2/3 the adders).
 Usage: bench/ceiling.py [--obj build/src/CMakeFiles/activ_obj.dir/kernels/avx2.c.o]
                         [--lanes 8] [--mcpu znver3] [--json FILE] [FUNC:DIR ...]
 FUNC:DIR defaults to the transcendental kinds of issue 9 (elu, swish, sigmoid, tanh; fwd,
-bwd, bwdy where there is one) and prelu (its run loops). Needs objdump and llvm-mca.
+bwd, bwdy where there is one), prelu (its run loops) and the functions of issue 11 that a
+peer has (gelu, gelu_tanh, softplus, mish, selu). Needs objdump and llvm-mca.
 These are model numbers for the named CPU, not measurements; bench/perf_table.sh gives the
 measured speed of the same loops.
 """
@@ -27,7 +28,10 @@ import tempfile
 
 DEFAULT = ["elu:fwd", "elu:bwd", "elu:bwdy", "swish:fwd", "swish:bwd", "sigmoid:fwd",
            "sigmoid:bwd", "sigmoid:bwdy", "tanh:fwd", "tanh:bwd", "tanh:bwdy",
-           "prelu:fwd", "prelu:bwd"]
+           "prelu:fwd", "prelu:bwd",
+           # issue 11's functions with a peer
+           "gelu:fwd", "gelu:bwd", "gelu_tanh:fwd", "gelu_tanh:bwd", "softplus:fwd",
+           "softplus:bwd", "mish:fwd", "mish:bwd", "selu:fwd", "selu:bwd"]
 # PReLU is written by hand (prelu.inc): its steps live in these functions
 PRELU = {"fwd": "prelu_run_fwd", "bwd": "prelu_run_bwd"}
 
