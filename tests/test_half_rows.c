@@ -1,8 +1,9 @@
 /* test_half_rows.c - softmax, log_softmax and the gated units on 16-bit storage
  * (src/half_rows.c):
  *   - plumbing: every result is the 16-bit rounding of the fp32 call on the converted inputs,
- *     bit for bit (both types; softmax along first, middle and last axes; gated units on all
- *     65536 values of a against several b and dy; the split forms);
+ *     bit for bit, NaN for NaN (both types; softmax along first, middle and last axes; gated
+ *     units on all 65536 values of a against several b and dy, on every code path; the split
+ *     forms; lengths 0..70 at offsets 0..2 against the long call);
  *   - accuracy against long double references written from the definitions: within the
  *     0.51 ULP16 the header argues (forward and backward), on all 65536 values of a for the
  *     gated units and on random rows, wide and narrow, for softmax;
@@ -48,6 +49,48 @@ static void check16(activ_half dt, uint16_t got, long double exact, const char *
     CHECK(e <= 0.51, "%s %s at %a: %.3f ULP16", dt_name(dt), what, at, e);
 }
 
+/* the same 16-bit result: identical bits, or both NaN (the sign and payload of a NaN are not
+ * specified: which operand's NaN a product passes on is the compiler's choice) */
+static int same16(activ_half dt, uint16_t x, uint16_t y)
+{
+    return x == y || (isnan(h2f(dt, x)) && isnan(h2f(dt, y)));
+}
+
+/* lengths 0..70 (tails of 0..2 x 32 lanes) at input and output offsets 0..2: the elements of
+ * the long call (a[] holds every bit pattern, NaNs and infinities among them), nothing
+ * written outside [0, n) */
+static void glu_sizes_case(activ_half dt, activ_glu_kind k, const uint16_t *a, const uint16_t *b, const uint16_t *dy)
+{
+    enum { M = 72, PAD = 3, SENT = 0x1234 };
+    uint16_t y0[M], da0[M], db0[M], ia[M + PAD], ib[M + PAD], ig[M + PAD];
+    uint16_t oy[M + 2 * PAD], oa[M + 2 * PAD], ob[M + 2 * PAD];
+    int bad = 0, outside = 0;
+    for (size_t base = 0; base < 65536; base += 4099) { /* positive, negative, NaN and inf a */
+        activ_glu_forward16(dt, k, a + base, b, y0, M);
+        activ_glu_backward16(dt, k, a + base, b, dy, da0, db0, M);
+        for (int off = 0; off < PAD; off++)
+            for (int ooff = 0; ooff < PAD; ooff++)
+                for (int n = 0; n <= 70; n++) {
+                    memcpy(ia + off, a + base, 2 * (size_t)n);
+                    memcpy(ib + off, b, 2 * (size_t)n);
+                    memcpy(ig + off, dy, 2 * (size_t)n);
+                    for (int i = 0; i < M + 2 * PAD; i++) oy[i] = oa[i] = ob[i] = SENT;
+                    activ_glu_forward16(dt, k, ia + off, ib + off, oy + ooff, (size_t)n);
+                    activ_glu_backward16(dt, k, ia + off, ib + off, ig + off, oa + ooff, ob + ooff, (size_t)n);
+                    for (int i = 0; i < M + 2 * PAD; i++) {
+                        if (i >= ooff && i < ooff + n)
+                            bad += !same16(dt, oy[i], y0[i - ooff]) || !same16(dt, oa[i], da0[i - ooff]) ||
+                                   !same16(dt, ob[i], db0[i - ooff]);
+                        else
+                            outside += oy[i] != SENT || oa[i] != SENT || ob[i] != SENT;
+                    }
+                }
+    }
+    CHECK(bad == 0, "%s %s: %d elements of short/offset calls differ from the long call", dt_name(dt),
+          activ_glu_name(k), bad);
+    CHECK(outside == 0, "%s %s: %d elements written outside [0, n)", dt_name(dt), activ_glu_name(k), outside);
+}
+
 /* ---- gated units ------------------------------------------------------------------------ */
 
 static void glu_case(activ_half dt, activ_glu_kind k)
@@ -72,8 +115,8 @@ static void glu_case(activ_half dt, activ_glu_kind k)
         activ_glu_backward(k, af, bf, dyf, daf, dbf, N);
         int bad = 0;
         for (int i = 0; i < N; i++) {
-            bad += y[i] != activ_half_from_f32(dt, yf[i]) || da[i] != activ_half_from_f32(dt, daf[i]) ||
-                   db[i] != activ_half_from_f32(dt, dbf[i]);
+            bad += !same16(dt, y[i], activ_half_from_f32(dt, yf[i])) || !same16(dt, da[i], activ_half_from_f32(dt, daf[i])) ||
+                   !same16(dt, db[i], activ_half_from_f32(dt, dbf[i]));
             if (!isfinite(af[i])) continue; /* f(±inf) is a semantic rule (the fp32 tests), not a limit */
             const long double f = glu_f(k, af[i]), df = glu_df(k, af[i]);
             check16(dt, y[i], f * bf[i], "glu y", af[i]);
@@ -82,7 +125,9 @@ static void glu_case(activ_half dt, activ_glu_kind k)
         }
         CHECK(bad == 0, "%s %s: %d results differ from the rounded fp32 call", dt_name(dt), activ_glu_name(k), bad);
     }
-    printf("%s %-6s all 65536 a x 4 b: largest error %.3f ULP16\n", dt_name(dt), activ_glu_name(k), worst);
+    printf("%s %-6s %-6s all 65536 a x 4 b: largest error %.3f ULP16\n", tu_isa_str(activ_get_isa()), dt_name(dt),
+           activ_glu_name(k), worst);
+    glu_sizes_case(dt, k, a, b, dy);
     /* split form (F.glu): rows of 2h, the first half linear; against the two-array call */
     const size_t rows = 37, h = 129;
     uint16_t *x = malloc(rows * 2 * h * 2), *ys = malloc(rows * h * 2), *dys = malloc(rows * h * 2),
@@ -229,7 +274,16 @@ static void error_cases(void)
 int main(void)
 {
     for (int dt = 0; dt < 2; dt++) {
-        for (int k = 0; k < ACTIV_GLU_COUNT; k++) glu_case((activ_half)dt, (activ_glu_kind)k);
+        /* the gated units on every path this CPU supports (the fused 16-bit kernels of AVX2
+         * and AVX-512, the converted blocks elsewhere) */
+        const activ_kernels *ks[ACTIV_ISA_COUNT];
+        const int nisa = tu_isas(ks);
+        const activ_isa saved = activ_get_isa();
+        for (int ii = 0; ii < nisa; ii++) {
+            CHECK_STATUS(activ_set_isa(ks[ii]->isa), ACTIV_OK, "set isa");
+            for (int k = 0; k < ACTIV_GLU_COUNT; k++) glu_case((activ_half)dt, (activ_glu_kind)k);
+        }
+        activ_set_isa(saved);
         for (int logf = 0; logf < 2; logf++) {
             const size_t s3[3] = {5, 33, 7}, wide[2] = {3, 2000};
             for (int axis = -1; axis >= -3; axis--) sm_case((activ_half)dt, logf, s3, 3, axis, 8.0f);
