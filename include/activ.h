@@ -537,10 +537,14 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * fp32 copies of them (taken from the heap: NOMEM when they do not fit), and each result is
  * rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
  * gives for the same (converted) inputs (a NaN where it gives a NaN; the sign and payload of a
- * NaN may differ), and the argument above carries over (the gated units do this in one pass on
- * AVX2 with F16C and AVX-512: the conversions sit in the kernels' loads and stores, no copies): the fp32 call
- * is within k fp32 ULPs (softmax and log_softmax forward 0.54, softmax backward 0.5 + 2^-26,
- * the gated units 0.5 + 2^-16 forward and backward), so the 16-bit result is within
+ * NaN may differ), and the argument above carries over. (The gated units run in one pass on
+ * AVX2 with F16C and AVX-512, the conversions in the kernels' loads and stores, and there
+ * swiglu and geglu evaluate f in fp32 lanes (src/kernels/gated_half.inc: f within 2^-15
+ * relative, special and out-of-range lanes through the fp32 kernel's formula): within
+ * 0.5 + 2^-3 ULP16, and a result may then be one 16-bit step from the rounding of the fp32
+ * call where the exact value is next to a rounding tie, never in sign, NaN-ness or infinity.)
+ * Otherwise: the fp32 call is within k fp32 ULPs (softmax and log_softmax forward 0.54,
+ * softmax backward 0.5 + 2^-26, the gated units 0.55 forward and 0.6 backward), so the 16-bit result is within
  * 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16 instead of 2^-13). log_softmax backward keeps its
  * one conditional window (dy_k agreeing with e^(y_k) * t to 37 bits), where the fp32 error
  * bound |error| <= 2^-61 |q| + 0.5 ULP32 applies before the rounding. Threads as for the

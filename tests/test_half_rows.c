@@ -56,6 +56,21 @@ static int same16(activ_half dt, uint16_t x, uint16_t y)
     return x == y || (isnan(h2f(dt, x)) && isnan(h2f(dt, y)));
 }
 
+/* swiglu and geglu on the fused paths (AVX2 with F16C, AVX-512) evaluate f in fp32 lanes
+ * (src/kernels/gated_half.inc): a result may be one 16-bit step from the rounded fp32 call
+ * (never in NaN-ness, sign or infinity), within the accuracy bound all the same */
+static int fp32_lanes(activ_glu_kind k)
+{
+    const activ_isa isa = activ_get_isa();
+    return k != ACTIV_REGLU && (isa == ACTIV_ISA_AVX512 || isa == ACTIV_ISA_AVX2);
+}
+static int one_step(activ_half dt, uint16_t x, uint16_t y)
+{
+    const float fx = h2f(dt, x), fy = h2f(dt, y);
+    if (!isfinite(fx) || !isfinite(fy)) return 0; /* 0 and the smallest subnormal may be a step */
+    return (x & 0x8000) == (y & 0x8000) && (x > y ? x - y : y - x) == 1;
+}
+
 /* lengths 0..70 (tails of 0..2 x 32 lanes) at input and output offsets 0..2: the elements of
  * the long call (a[] holds every bit pattern, NaNs and infinities among them), nothing
  * written outside [0, n) */
@@ -113,17 +128,26 @@ static void glu_case(activ_half dt, activ_glu_kind k)
         CHECK_STATUS(activ_glu_backward16(dt, k, a, b, dy, da, db, N), ACTIV_OK, "glu backward16");
         activ_glu_forward(k, af, bf, yf, N);
         activ_glu_backward(k, af, bf, dyf, daf, dbf, N);
-        int bad = 0;
+        int bad = 0, steps = 0;
         for (int i = 0; i < N; i++) {
-            bad += !same16(dt, y[i], activ_half_from_f32(dt, yf[i])) || !same16(dt, da[i], activ_half_from_f32(dt, daf[i])) ||
-                   !same16(dt, db[i], activ_half_from_f32(dt, dbf[i]));
+            const uint16_t r[3] = {activ_half_from_f32(dt, yf[i]), activ_half_from_f32(dt, daf[i]),
+                                   activ_half_from_f32(dt, dbf[i])};
+            const uint16_t got[3] = {y[i], da[i], db[i]};
+            for (int q3 = 0; q3 < 3; q3++) {
+                if (same16(dt, got[q3], r[q3])) continue;
+                if (fp32_lanes(k) && one_step(dt, got[q3], r[q3])) steps++;
+                else bad++;
+            }
             if (!isfinite(af[i])) continue; /* f(±inf) is a semantic rule (the fp32 tests), not a limit */
             const long double f = glu_f(k, af[i]), df = glu_df(k, af[i]);
             check16(dt, y[i], f * bf[i], "glu y", af[i]);
             check16(dt, db[i], (long double)dyf[i] * f, "glu db", af[i]);
             check16(dt, da[i], (long double)dyf[i] * bf[i] * df, "glu da", af[i]);
         }
-        CHECK(bad == 0, "%s %s: %d results differ from the rounded fp32 call", dt_name(dt), activ_glu_name(k), bad);
+        CHECK(bad == 0, "%s %s: %d results differ from the rounded fp32 call (by more than a step where allowed)",
+              dt_name(dt), activ_glu_name(k), bad);
+        if (steps) printf("  %s %s b=%g: %d results one 16-bit step from the rounded fp32 call (fp32 lanes)\n",
+                          dt_name(dt), activ_glu_name(k), (double)bs[q], steps);
     }
     printf("%s %-6s %-6s all 65536 a x 4 b: largest error %.3f ULP16\n", tu_isa_str(activ_get_isa()), dt_name(dt),
            activ_glu_name(k), worst);
