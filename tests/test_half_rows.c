@@ -264,6 +264,17 @@ static void threads_case(void)
     activ_set_num_threads(2);
     activ_softmax_forward16(ACTIV_BF16, x, y2, shape, 2, -1);
     CHECK(!memcmp(y1, y2, n * 2), "softmax16: the same bits for 1 and 2 threads");
+    /* a gated backward cut into tasks: the same bits for 1 and 2 threads (b = dy = x) */
+    uint16_t *d1 = malloc(n * 4), *d2 = malloc(n * 4);
+    for (int k = 0; k < ACTIV_GLU_COUNT; k++) {
+        activ_set_num_threads(1);
+        activ_glu_backward16(ACTIV_BF16, (activ_glu_kind)k, x, x, x, d1, d1 + n, n);
+        activ_set_num_threads(2);
+        activ_glu_backward16(ACTIV_BF16, (activ_glu_kind)k, x, x, x, d2, d2 + n, n);
+        CHECK(!memcmp(d1, d2, n * 4), "%s backward16: the same bits for 1 and 2 threads", activ_glu_name((activ_glu_kind)k));
+    }
+    activ_set_num_threads(0);
+    free(d1), free(d2);
     free(x), free(y1), free(y2);
 }
 
