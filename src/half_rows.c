@@ -154,8 +154,9 @@ activ_status activ_log_softmax_backward16(activ_half dt, const uint16_t *y, cons
  * (db). The two-array forms are one such run; the split forms one per row. Where the path has
  * fused 16-bit kernels (AVX-512, AVX2 with F16C: kernels/gated_half.inc) a task is one call of
  * them; elsewhere it goes in blocks of H_BLOCK elements converted to fp32 on the stack, the
- * path's fp32 gated kernel, and the rounding back. Either way a result is the 16-bit rounding
- * of the path's fp32 kernel on the converted inputs. */
+ * path's fp32 gated kernel, and the rounding back. The blocks give the 16-bit rounding of the
+ * fp32 kernel exactly; the fused kernels give it for reglu and at most one 16-bit step from it
+ * for swiglu and geglu (fp32 lanes; the argument is in gated_half.inc). */
 typedef struct glu16_job {
     const activ_cvt16 *cv;
     activ_half dt;
