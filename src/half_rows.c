@@ -3,9 +3,10 @@
  * converted to fp32 exactly, the fp32 function runs on the fp32 values, and its results are
  * rounded to the 16-bit type once. The gated units are element-wise: H_CHUNK elements per
  * task on libactiv's pool, each task one call of the path's fused 16-bit gated kernel
- * (conversions in its loads and stores) or, on paths without one, blocks of H_BLOCK elements
- * converted on the stack around the path's fp32 gated kernel; softmax converts whole fp32 copies (from the heap)
- * in parallel blocks and runs the fp32 call on them. Checks come first, with the fp32
+ * (conversions in its loads and stores; swiglu and geglu there in fp32 lanes, see
+ * glu16_job) or, on paths without one, blocks of H_BLOCK elements converted on the stack
+ * around the path's fp32 gated kernel; softmax converts whole fp32 copies (from the heap) in
+ * parallel blocks and runs the fp32 call on them. Checks come first, with the fp32
  * functions' rules applied to the 16-bit arrays; a failing call writes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
