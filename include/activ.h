@@ -426,19 +426,17 @@ ACTIV_API activ_status activ_log_softmax_backward(const float *y, const float *d
  * Accuracy: the same contract as the element-wise functions: y within 1 ULP, da and db
  * within 2 ULP of the exact value for the given fp32 a, b, dy. f(a) * b is NOT an fp32 f(a)
  * multiplied by b (that would add up to 1 ULP of f's error to the product's rounding): the
- * whole product is evaluated in double and rounded to fp32 once. This path is scalar C with
- * libm in double (exp, erfc), threaded like the rest: f(a) has relative error < 8u (glibc's
- * exp/erfc are within 1-2 double ULPs; erfc's argument -a/sqrt2 carries a relative error of
- * 2u, amplified by 2 t^2 <= 2^10 for the t = -a/sqrt2 <= 22 where the product can still be
- * above 2^-150), the products dy*b (exact: 48 bits) and the rest add 2u: < 2^-40 relative,
- * 0.5 + 2^-16 ULP in fp32. f' has a root (silu near a = -1.2785, gelu near -0.7518) where
- * s + a s (1-s) cancels; there (|a - root| < 1/16) f' is evaluated in long double (64-bit
- * significand on x86-64, IEEE quad on AArch64), which leaves a relative error < 2^-30 at the
- * fp32 inputs closest to the root. (On a platform whose long double is double this
- * window would only be good to about 2^-21: 4 ULP; activ targets x86-64 and AArch64.)
+ * whole product is evaluated in double and rounded to fp32 once. The kernels are the
+ * element-wise ones' vector math, compiled per code path (src/kernels/gated.inc): silu and
+ * gelu in double lanes with the error bounds of swish and gelu (f relative error < 2^-28.6,
+ * dy' * f' < 2^-26.5 with dy' = dy * b exact in double, the Taylor window around the root of
+ * f' included: silu near a = -1.2785, gelu near -0.7518), then one rounding: y and db within
+ * 0.55 ULP, da within 0.6 ULP; relu in fp32 lanes, correctly rounded.
  * Semantics: IEEE products in double: NaN in a or b gives NaN; f(-inf) = -0 (silu, gelu),
  * f(+inf) = +inf, so reglu(-1, inf) = 0 * inf = NaN as in PyTorch's relu(a) * b; -0 is kept
- * where the product keeps it; relu'(0) = 0 (PyTorch).
+ * where the product keeps it; relu'(0) = 0 (PyTorch). (With b = +-inf and an f(a) that rounds
+ * to 0 in fp32 but not in double, e.g. silu(-200), y is +-inf; silu(a < -300) is taken as -0
+ * there, so y is NaN.)
  *
  * Layouts. The two-array form takes a, b, y of n elements (y may be exactly a or b; da may be
  * exactly a or dy, db exactly b or dy; da and db must be distinct). The split form takes
@@ -538,17 +536,25 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * PARAM for an unknown dt. The inputs are converted to fp32 exactly, the fp32 call runs on
  * fp32 copies of them (taken from the heap: NOMEM when they do not fit), and each result is
  * rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
- * gives for the same (converted) inputs, and the argument above carries over: the fp32 call
- * is within k fp32 ULPs (softmax backward 0.5 + 2^-26, the gated units 0.5 + 2^-16 forward
- * and backward), so the 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16
- * instead of 2^-13). Except where the 16-bit result needs less (src/softmax.c): the softmax
- * and log_softmax forwards compute each e^(x_k - m) once, with the kernels' double exp
- * (relative error < 2^-28.9) instead of libm's, kept as fp32: within 0.501 ULP16; the
- * log_softmax backward forms q = e^(y_k) * t in double (libm's exp), not long double: within
- * 0.51 ULP16 unless dy_k and q agree to 34 - log2(np + 3) bits (np: the parts of t's exact
- * expansion, a few in practice), the same kind of conditional window as the fp32 call's
- * (37 bits; |error| <= 2^-61 |q| + 0.5 ULP32 there). Threads as for the
- * fp32 calls: the bits do not depend on the thread count. */
+ * gives for the same (converted) inputs (a NaN where it gives a NaN; the sign and payload of a
+ * NaN may differ), and the argument above carries over: the fp32 call is within k fp32 ULPs
+ * (softmax backward 0.5 + 2^-26, the gated units 0.55 forward and 0.6 backward), so the
+ * 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16 instead of 2^-13).
+ * Except where a 16-bit result needs less:
+ *   - the gated units run in one pass on AVX2 with F16C and AVX-512, the conversions in the
+ *     kernels' loads and stores, and there swiglu and geglu evaluate f in fp32 lanes
+ *     (src/kernels/gated_half.inc: f within 2^-15 relative, special and out-of-range lanes
+ *     through the fp32 kernel's formula): within 0.5 + 2^-3 ULP16, and a result may then be
+ *     one 16-bit step from the rounding of the fp32 call where the exact value is next to a
+ *     rounding tie, never in sign, NaN-ness or infinity;
+ *   - the softmax and log_softmax forwards compute each e^(x_k - m) once, with the kernels'
+ *     double exp (relative error < 2^-28.9) instead of libm's, kept as fp32: within 0.501
+ *     ULP16 (src/softmax.c);
+ *   - the log_softmax backward forms q = e^(y_k) * t in double (libm's exp), not long
+ *     double: within 0.51 ULP16 unless dy_k and q agree to 34 - log2(np + 3) bits (np: the
+ *     parts of t's exact expansion, a few in practice), the same kind of conditional window
+ *     as the fp32 call's (37 bits; |error| <= 2^-61 |q| + 0.5 ULP32 there).
+ * Threads as for the fp32 calls: the bits do not depend on the thread count. */
 ACTIV_API activ_status activ_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y,
                                                const size_t *shape, int ndim, int axis);
 ACTIV_API activ_status activ_log_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y,

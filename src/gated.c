@@ -1,12 +1,12 @@
 /* gated.c - gated linear units y = f(a) * b (swiglu, geglu, reglu), forward and backward,
- * in the two-array and the split (F.glu) layouts. The math and the error bounds are in
- * include/activ.h ("gated linear units").
- *
- * Every element is evaluated in double with libm (exp, erfc) and rounded to fp32 once; near
- * the root of f' the derivative is evaluated in long double. Scalar C, threaded in chunks
- * whose size depends on the element count only (bitwise the same for any thread count).
+ * in the two-array and the split (F.glu) layouts: the checks, the layouts and the threads.
+ * The contract is in include/activ.h ("gated linear units"); the math, its error argument
+ * and the vector loops are in src/kernels/gated.inc, compiled once per ISA and taken from
+ * the kernel table of the path in use (activ_kernels_current: ACTIV_ISA / activ_set_isa
+ * choose it, as for the element-wise kinds). Threaded in chunks whose size depends on the
+ * element count only; an element's bits depend on its own inputs only (gated.inc), so the
+ * result is bitwise the same for any thread count.
  */
-#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -35,80 +35,14 @@ activ_status activ_glu_from_name(const char *name, activ_glu_kind *kind)
     return ACTIV_ERR_KIND;
 }
 
-/* ---- f and f' in double ------------------------------------------------------------- */
-
-/* sigmoid and 1 - sigmoid, both without cancellation */
-static void glu_sig(double a, double *s, double *oms)
-{
-    double e = exp(-fabs(a)), r = 1.0 / (1.0 + e);
-    *s = a >= 0 ? r : e * r;
-    *oms = a >= 0 ? e * r : r;
-}
-
-#define GLU_SQRT1_2 0.70710678118654752440084436210484904
-#define GLU_INV_SQRT_2PI 0.39894228040143267793994605993438187
-/* the roots of f' (silu, gelu) and the half-width of the long double window around them */
-#define GLU_SILU_ROOT (-1.2784645427610738)
-#define GLU_GELU_ROOT (-0.7517915241)
-#define GLU_WINDOW 0.0625
-
-static double glu_f(activ_glu_kind k, double a)
-{
-    switch (k) {
-    case ACTIV_SWIGLU: {
-        if (isinf(a)) return a > 0 ? a : -0.0;
-        double s, oms;
-        glu_sig(a, &s, &oms);
-        return a * s;
-    }
-    case ACTIV_GEGLU:
-        if (isinf(a)) return a > 0 ? a : -0.0;
-        return a * (0.5 * erfc(-a * GLU_SQRT1_2));
-    default:
-        return a > 0 ? a : (a == a ? (a == 0 ? a : 0.0) : a); /* relu, keeps -0 and NaN */
-    }
-}
-
-static double glu_df(activ_glu_kind k, double a)
-{
-    if (a != a) return a;
-    switch (k) {
-    case ACTIV_SWIGLU: {
-        if (isinf(a)) return a > 0 ? 1.0 : -0.0;
-        if (fabs(a - GLU_SILU_ROOT) < GLU_WINDOW) {
-            long double al = a, e = expl(-fabsl(al)), r = 1.0L / (1.0L + e);
-            long double s = al >= 0 ? r : e * r, oms = al >= 0 ? e * r : r;
-            return (double)(s * (1.0L + al * oms));
-        }
-        double s, oms;
-        glu_sig(a, &s, &oms);
-        return s * (1.0 + a * oms);
-    }
-    case ACTIV_GEGLU: {
-        if (isinf(a)) return a > 0 ? 1.0 : -0.0;
-        if (fabs(a - GLU_GELU_ROOT) < GLU_WINDOW) {
-            long double al = a;
-            long double Phi = 0.5L * erfcl(-al * 0.70710678118654752440084436210484904L);
-            long double phi = 0.39894228040143267793994605993438187L * expl(-0.5L * al * al);
-            return (double)(Phi + al * phi);
-        }
-        double Phi = 0.5 * erfc(-a * GLU_SQRT1_2);
-        double phi = GLU_INV_SQRT_2PI * exp(-0.5 * a * a);
-        return Phi + a * phi;
-    }
-    default:
-        return a > 0 ? 1.0 : 0.0;
-    }
-}
-
 /* ---- the chunked run -------------------------------------------------------------------- */
 
 /* Element i of the call is (row r, column c) = (i / h, i % h); a and b of that element sit
  * at r*sab + c (pointers already offset to each half), y at r*sy + c. The two-array form is
- * one row of h = n. */
+ * one row of h = n. A chunk calls the path's kernel once per contiguous piece of a row. */
 typedef struct glu_job {
-    activ_glu_kind kind;
-    int bwd;
+    activ_gfwd_fn fwd; /* the path's kernels for the kind (one of the two is used) */
+    activ_gbwd_fn bwd;
     const float *a, *b, *dy;
     float *y, *da, *db;
     size_t h, sab, sy; /* columns, row stride of a/b/da/db, row stride of y/dy */
@@ -118,30 +52,23 @@ typedef struct glu_job {
 static void glu_chunk(void *ctx, size_t c)
 {
     const glu_job *j = ctx;
-    size_t i0 = c * j->chunk, i1 = i0 + j->chunk < j->n ? i0 + j->chunk : j->n;
-    size_t r = i0 / j->h, col = i0 % j->h;
-    for (size_t i = i0; i < i1; i++) {
+    size_t i = c * j->chunk, i1 = i + j->chunk < j->n ? i + j->chunk : j->n;
+    size_t r = i / j->h, col = i % j->h;
+    while (i < i1) {
+        size_t len = j->h - col < i1 - i ? j->h - col : i1 - i;
         size_t oab = r * j->sab + col, oy = r * j->sy + col;
-        double a = j->a[oab], b = j->b[oab];
-        if (!j->bwd) {
-            j->y[oy] = (float)(glu_f(j->kind, a) * b);
-        } else {
-            double g = j->dy[oy];
-            double fa = glu_f(j->kind, a), dfa = glu_df(j->kind, a);
-            float da = (float)((g * b) * dfa); /* g * b is exact (48 bits) */
-            float db = (float)(g * fa);
-            j->da[oab] = da;
-            j->db[oab] = db;
-        }
-        if (++col == j->h) {
-            col = 0;
-            r++;
-        }
+        if (!j->bwd) j->fwd(j->a + oab, j->b + oab, j->y + oy, len);
+        else j->bwd(j->a + oab, j->b + oab, j->dy + oy, j->da + oab, j->db + oab, len);
+        i += len;
+        col = 0;
+        r++;
     }
 }
 
-#define GLU_CHUNK 8192
-#define GLU_SERIAL 16384
+/* as the element-wise math kinds (src/api.c): a call of up to GLU_SERIAL elements runs in
+ * the caller; larger ones in at most GLU_MAX_CHUNKS chunks of at least GLU_CHUNK */
+#define GLU_CHUNK 16384
+#define GLU_SERIAL 32768
 #define GLU_MAX_CHUNKS 64
 
 static void glu_run(glu_job *j)
@@ -174,7 +101,8 @@ activ_status activ_glu_forward(activ_glu_kind kind, const float *a, const float 
     if (n > (size_t)PTRDIFF_MAX / sizeof(float)) return ACTIV_ERR_SIZE;
     if ((unsigned)kind >= ACTIV_GLU_COUNT) return ACTIV_ERR_KIND;
     if (glu_bad(y, a, n) || glu_bad(y, b, n)) return ACTIV_ERR_OVERLAP;
-    glu_job j = {.kind = kind, .a = a, .b = b, .y = y, .h = n, .sab = n, .sy = n, .n = n};
+    glu_job j = {.fwd = activ_kernels_current()->gfwd[kind], .a = a, .b = b, .y = y, .h = n,
+                 .sab = n, .sy = n, .n = n};
     glu_run(&j);
     return ACTIV_OK;
 }
@@ -190,8 +118,8 @@ activ_status activ_glu_backward(activ_glu_kind kind, const float *a, const float
     const float *in[3] = {a, b, dy};
     for (int i = 0; i < 3; i++)
         if (glu_bad(da, in[i], n) || glu_bad(db, in[i], n)) return ACTIV_ERR_OVERLAP;
-    glu_job j = {.kind = kind, .bwd = 1, .a = a, .b = b, .dy = dy, .da = da, .db = db,
-                 .h = n, .sab = n, .sy = n, .n = n};
+    glu_job j = {.bwd = activ_kernels_current()->gbwd[kind], .a = a, .b = b, .dy = dy,
+                 .da = da, .db = db, .h = n, .sab = n, .sy = n, .n = n};
     glu_run(&j);
     return ACTIV_OK;
 }
@@ -214,8 +142,8 @@ activ_status activ_glu_split_forward(activ_glu_kind kind, const float *x, float 
     if ((unsigned)kind >= ACTIV_GLU_COUNT) return ACTIV_ERR_KIND;
     if (glu_over(y, rows * h, x, 2 * rows * h)) return ACTIV_ERR_OVERLAP;
     /* F.glu: first half linear (b), second half through f (a) */
-    glu_job j = {.kind = kind, .a = x + h, .b = x, .y = y, .h = h, .sab = 2 * h, .sy = h,
-                 .n = rows * h};
+    glu_job j = {.fwd = activ_kernels_current()->gfwd[kind], .a = x + h, .b = x, .y = y, .h = h,
+                 .sab = 2 * h, .sy = h, .n = rows * h};
     glu_run(&j);
     return ACTIV_OK;
 }
@@ -230,8 +158,8 @@ activ_status activ_glu_split_backward(activ_glu_kind kind, const float *x, const
     if ((unsigned)kind >= ACTIV_GLU_COUNT) return ACTIV_ERR_KIND;
     if (glu_over(dx, 2 * rows * h, x, 2 * rows * h) || glu_over(dx, 2 * rows * h, dy, rows * h))
         return ACTIV_ERR_OVERLAP;
-    glu_job j = {.kind = kind, .bwd = 1, .a = x + h, .b = x, .dy = dy, .da = dx + h, .db = dx,
-                 .h = h, .sab = 2 * h, .sy = h, .n = rows * h};
+    glu_job j = {.bwd = activ_kernels_current()->gbwd[kind], .a = x + h, .b = x, .dy = dy,
+                 .da = dx + h, .db = dx, .h = h, .sab = 2 * h, .sy = h, .n = rows * h};
     glu_run(&j);
     return ACTIV_OK;
 }

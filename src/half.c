@@ -60,6 +60,11 @@ static const activ_kernels16 *h_fused(activ_isa isa)
     return NULL;
 }
 
+const activ_kernels16 *activ_half_fused_current(void)
+{
+    return h_fused(activ_kernels_current()->isa);
+}
+
 /* the conversion set for dt on the path in use */
 static const activ_cvt16 *h_cvt(activ_half dt, activ_isa isa)
 {

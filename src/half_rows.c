@@ -1,10 +1,12 @@
 /* half_rows.c - softmax, log_softmax and the gated units on 16-bit storage (the contract is in
  * include/activ.h, "16-bit storage for softmax and the gated units"): the 16-bit inputs are
  * converted to fp32 exactly, the fp32 function runs on the fp32 values, and its results are
- * rounded to the 16-bit type once. The gated units are element-wise, so they go in blocks of
- * H_BLOCK elements on the stack, H_CHUNK elements per task on libactiv's pool (the fp32 call
- * on a block runs on the task's thread); softmax converts whole fp32 copies (from the heap)
- * in parallel blocks and runs the fp32 call on them. Checks come first, with the fp32
+ * rounded to the 16-bit type once. The gated units are element-wise: H_CHUNK elements per
+ * task on libactiv's pool, each task one call of the path's fused 16-bit gated kernel
+ * (conversions in its loads and stores; swiglu and geglu there in fp32 lanes, see
+ * glu16_job) or, on paths without one, blocks of H_BLOCK elements converted on the stack
+ * around the path's fp32 gated kernel; softmax converts whole fp32 copies (from the heap) in
+ * parallel blocks and runs the fp32 call on them. Checks come first, with the fp32
  * functions' rules applied to the 16-bit arrays; a failing call writes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -158,36 +160,52 @@ activ_status activ_log_softmax_backward16(activ_half dt, const uint16_t *y, cons
 
 /* ---- gated units ------------------------------------------------------------------------ */
 
-/* One gated call in blocks: a, b (and dy) of len elements at stride-1, outputs o1 (y or da)
- * and o2 (db). The two-array forms are one such run; the split forms one per row. */
+/* One gated call: a, b (and dy) of len elements at stride 1, outputs o1 (y or da) and o2
+ * (db). The two-array forms are one such run; the split forms one per row. Where the path has
+ * fused 16-bit kernels (AVX-512, AVX2 with F16C: kernels/gated_half.inc) a task is one call of
+ * them; elsewhere it goes in blocks of H_BLOCK elements converted to fp32 on the stack, the
+ * path's fp32 gated kernel, and the rounding back. The blocks give the 16-bit rounding of the
+ * fp32 kernel exactly; the fused kernels give it for reglu and at most one 16-bit step from it
+ * for swiglu and geglu (fp32 lanes; the argument is in gated_half.inc). */
 typedef struct glu16_job {
     const activ_cvt16 *cv;
-    activ_glu_kind kind;
-    int bwd;
+    activ_half dt;
+    const activ_kernels16 *fz; /* the fused kernels, or NULL: the block path */
+    activ_gfwd_fn fwd;         /* the path's fp32 kernels for the kind (block path) */
+    activ_gbwd_fn bwd;
+    int is_bwd;
     const uint16_t *a, *b, *dy;
     uint16_t *o1, *o2;
     size_t n;    /* elements per row (the whole array for the two-array forms) */
     size_t rows; /* rows (1 for the two-array forms) */
     size_t sab, sy; /* row strides of a/b and of dy/y (split: 2h and h) */
     size_t chunks_per_row;
+    activ_glu_kind kind;
 } glu16_job;
 
-/* elements [i0, i1) of row r: blocks of H_BLOCK converted, computed, rounded */
+/* elements [i0, i1) of row r */
 static void glu16_span(const glu16_job *j, size_t r, size_t i0, size_t i1)
 {
-    float fa[H_BLOCK], fb[H_BLOCK], fd[H_BLOCK];
     const uint16_t *a = j->a + r * j->sab, *b = j->b + r * j->sab, *dy = j->dy ? j->dy + r * j->sy : NULL;
-    uint16_t *o1 = j->o1 + r * (j->bwd ? j->sab : j->sy), *o2 = j->o2 ? j->o2 + r * j->sab : NULL;
+    uint16_t *o1 = j->o1 + r * (j->is_bwd ? j->sab : j->sy), *o2 = j->o2 ? j->o2 + r * j->sab : NULL;
+    if (j->fz) {
+        if (!j->is_bwd)
+            j->fz->gfwd[j->dt][j->kind](a + i0, b + i0, o1 + i0, i1 - i0);
+        else
+            j->fz->gbwd[j->dt][j->kind](a + i0, b + i0, dy + i0, o1 + i0, o2 + i0, i1 - i0);
+        return;
+    }
+    float fa[H_BLOCK], fb[H_BLOCK], fd[H_BLOCK];
     for (size_t i = i0; i < i1; i += H_BLOCK) {
         const size_t len = i1 - i < H_BLOCK ? i1 - i : H_BLOCK;
         j->cv->to32(a + i, fa, len);
         j->cv->to32(b + i, fb, len);
-        if (!j->bwd) {
-            (void)activ_glu_forward(j->kind, fa, fb, fa, len);
+        if (!j->is_bwd) {
+            j->fwd(fa, fb, fa, len);
             j->cv->from32(fa, o1 + i, len);
         } else {
             j->cv->to32(dy + i, fd, len);
-            (void)activ_glu_backward(j->kind, fa, fb, fd, fa, fb, len);
+            j->bwd(fa, fb, fd, fa, fb, len);
             j->cv->from32(fa, o1 + i, len);
             j->cv->from32(fb, o2 + i, len);
         }
@@ -203,6 +221,10 @@ static void glu16_task(void *ctx, size_t c)
 
 static activ_status glu16_run(glu16_job *j)
 {
+    const activ_kernels *k = activ_kernels_current();
+    j->fz = activ_half_fused_current();
+    j->fwd = k->gfwd[j->kind];
+    j->bwd = k->gbwd[j->kind];
     j->chunks_per_row = (j->n + H_CHUNK - 1) / H_CHUNK;
     (void)activ_parallel_for_each(j->rows * j->chunks_per_row, glu16_task, j);
     return ACTIV_OK;
@@ -226,7 +248,8 @@ activ_status activ_glu_forward16(activ_half dt, activ_glu_kind kind, const uint1
         return ACTIV_ERR_NULL;
     if (h_bad(y, a, n) || h_bad(y, b, n))
         return ACTIV_ERR_OVERLAP;
-    glu16_job j = {activ_half_cvt(dt), kind, 0, a, b, NULL, y, NULL, n, 1, 0, 0, 0};
+    glu16_job j = {.cv = activ_half_cvt(dt), .dt = dt, .kind = kind, .a = a, .b = b, .o1 = y, .n = n,
+                   .rows = 1};
     return glu16_run(&j);
 }
 
@@ -244,7 +267,8 @@ activ_status activ_glu_backward16(activ_half dt, activ_glu_kind kind, const uint
     for (int i = 0; i < 3; i++)
         if (h_bad(da, src[i], n) || h_bad(db, src[i], n))
             return ACTIV_ERR_OVERLAP;
-    glu16_job j = {activ_half_cvt(dt), kind, 1, a, b, dy, da, db, n, 1, 0, 0, 0};
+    glu16_job j = {.cv = activ_half_cvt(dt), .dt = dt, .kind = kind, .is_bwd = 1, .a = a, .b = b,
+                   .dy = dy, .o1 = da, .o2 = db, .n = n, .rows = 1};
     return glu16_run(&j);
 }
 
@@ -268,7 +292,8 @@ activ_status activ_glu_split_forward16(activ_half dt, activ_glu_kind kind, const
         return st;
     if (h_over(y, rows * h, x, 2 * rows * h))
         return ACTIV_ERR_OVERLAP;
-    glu16_job j = {activ_half_cvt(dt), kind, 0, x + h, x, NULL, y, NULL, h, rows, 2 * h, h, 0};
+    glu16_job j = {.cv = activ_half_cvt(dt), .dt = dt, .kind = kind, .a = x + h, .b = x, .o1 = y,
+                   .n = h, .rows = rows, .sab = 2 * h, .sy = h};
     return glu16_run(&j);
 }
 
@@ -285,6 +310,7 @@ activ_status activ_glu_split_backward16(activ_half dt, activ_glu_kind kind, cons
     if (h_over(dx, 2 * rows * h, x, 2 * rows * h) || h_over(dx, 2 * rows * h, dy, rows * h))
         return ACTIV_ERR_OVERLAP;
     /* da is the second half of dx's row, db the first */
-    glu16_job j = {activ_half_cvt(dt), kind, 1, x + h, x, dy, dx + h, dx, h, rows, 2 * h, h, 0};
+    glu16_job j = {.cv = activ_half_cvt(dt), .dt = dt, .kind = kind, .is_bwd = 1, .a = x + h, .b = x,
+                   .dy = dy, .o1 = dx + h, .o2 = dx, .n = h, .rows = rows, .sab = 2 * h, .sy = h};
     return glu16_run(&j);
 }

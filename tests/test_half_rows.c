@@ -1,8 +1,9 @@
 /* test_half_rows.c - softmax, log_softmax and the gated units on 16-bit storage
  * (src/half_rows.c):
  *   - plumbing: every result is the 16-bit rounding of the fp32 call on the converted inputs,
- *     bit for bit (both types; softmax backward along first, middle and last axes; gated
- *     units on all 65536 values of a against several b and dy; the split forms); the
+ *     bit for bit, NaN for NaN (both types; softmax backward along first, middle and last
+ *     axes; gated units on all 65536 values of a against several b and dy, on every code
+ *     path; the split forms; lengths 0..70 at offsets 0..2 against the long call); the
  *     softmax and log_softmax forwards and log_softmax backward (their own arithmetic for a
  *     16-bit result, include/activ.h) only by accuracy;
  *   - accuracy against long double references written from the definitions: within the
@@ -50,12 +51,71 @@ static void check16(activ_half dt, uint16_t got, long double exact, const char *
     CHECK(e <= 0.51, "%s %s at %a: %.3f ULP16", dt_name(dt), what, at, e);
 }
 
+/* the same 16-bit result: identical bits, or both NaN (the sign and payload of a NaN are not
+ * specified: which operand's NaN a product passes on is the compiler's choice) */
+static int same16(activ_half dt, uint16_t x, uint16_t y)
+{
+    return x == y || (isnan(h2f(dt, x)) && isnan(h2f(dt, y)));
+}
+
+/* swiglu and geglu on the fused paths (AVX2 with F16C, AVX-512) evaluate f in fp32 lanes
+ * (src/kernels/gated_half.inc): a result may be one 16-bit step from the rounded fp32 call
+ * (never in NaN-ness, sign or infinity), within the accuracy bound all the same */
+static int fp32_lanes(activ_glu_kind k)
+{
+    const activ_isa isa = activ_get_isa();
+    return k != ACTIV_REGLU && (isa == ACTIV_ISA_AVX512 || isa == ACTIV_ISA_AVX2);
+}
+static int one_step(activ_half dt, uint16_t x, uint16_t y)
+{
+    const float fx = h2f(dt, x), fy = h2f(dt, y);
+    if (!isfinite(fx) || !isfinite(fy)) return 0; /* 0 and the smallest subnormal may be a step */
+    return (x & 0x8000) == (y & 0x8000) && (x > y ? x - y : y - x) == 1;
+}
+
+/* lengths 0..70 (tails of 0..2 x 32 lanes) at input and output offsets 0..2: the elements of
+ * the long call (a[] holds every bit pattern, NaNs and infinities among them), nothing
+ * written outside [0, n) */
+static void glu_sizes_case(activ_half dt, activ_glu_kind k, const uint16_t *a, const uint16_t *b, const uint16_t *dy)
+{
+    enum { M = 72, PAD = 3, SENT = 0x1234 };
+    uint16_t y0[M], da0[M], db0[M], ia[M + PAD], ib[M + PAD], ig[M + PAD];
+    uint16_t oy[M + 2 * PAD], oa[M + 2 * PAD], ob[M + 2 * PAD];
+    int bad = 0, outside = 0;
+    for (size_t base = 0; base < 65536; base += 4099) { /* positive, negative, NaN and inf a */
+        activ_glu_forward16(dt, k, a + base, b, y0, M);
+        activ_glu_backward16(dt, k, a + base, b, dy, da0, db0, M);
+        for (int off = 0; off < PAD; off++)
+            for (int ooff = 0; ooff < PAD; ooff++)
+                for (int n = 0; n <= 70; n++) {
+                    memcpy(ia + off, a + base, 2 * (size_t)n);
+                    memcpy(ib + off, b, 2 * (size_t)n);
+                    memcpy(ig + off, dy, 2 * (size_t)n);
+                    for (int i = 0; i < M + 2 * PAD; i++) oy[i] = oa[i] = ob[i] = SENT;
+                    activ_glu_forward16(dt, k, ia + off, ib + off, oy + ooff, (size_t)n);
+                    activ_glu_backward16(dt, k, ia + off, ib + off, ig + off, oa + ooff, ob + ooff, (size_t)n);
+                    for (int i = 0; i < M + 2 * PAD; i++) {
+                        if (i >= ooff && i < ooff + n)
+                            bad += !same16(dt, oy[i], y0[i - ooff]) || !same16(dt, oa[i], da0[i - ooff]) ||
+                                   !same16(dt, ob[i], db0[i - ooff]);
+                        else
+                            outside += oy[i] != SENT || oa[i] != SENT || ob[i] != SENT;
+                    }
+                }
+    }
+    CHECK(bad == 0, "%s %s: %d elements of short/offset calls differ from the long call", dt_name(dt),
+          activ_glu_name(k), bad);
+    CHECK(outside == 0, "%s %s: %d elements written outside [0, n)", dt_name(dt), activ_glu_name(k), outside);
+}
+
 /* ---- gated units ------------------------------------------------------------------------ */
 
 static void glu_case(activ_half dt, activ_glu_kind k)
 {
     enum { N = 65536 };
-    const float bs[] = {1.0f, -2.5f, 0.0078125f, 300.0f};
+    /* the last two: infinite and huge b with infinite and huge dy (bfloat16: dy * b overflows
+     * fp32, binary16: 3e38 is inf), the special lanes of the fused kernels */
+    const float bs[] = {1.0f, -2.5f, 0.0078125f, 300.0f, INFINITY, -3e38f};
     uint16_t *a = malloc(N * 2), *b = malloc(N * 2), *dy = malloc(N * 2), *y = malloc(N * 2), *da = malloc(N * 2),
              *db = malloc(N * 2);
     float *af = malloc(N * 4), *bf = malloc(N * 4), *dyf = malloc(N * 4), *yf = malloc(N * 4), *daf = malloc(N * 4),
@@ -65,26 +125,39 @@ static void glu_case(activ_half dt, activ_glu_kind k)
         for (int i = 0; i < N; i++) {
             a[i] = (uint16_t)i;
             b[i] = activ_half_from_f32(dt, bs[q]);
-            dy[i] = activ_half_from_f32(dt, q & 1 ? 0.75f : -1.25f);
+            dy[i] = activ_half_from_f32(dt, q >= 4 ? (q & 1 ? 3e38f : -INFINITY) : q & 1 ? 0.75f : -1.25f);
             af[i] = h2f(dt, a[i]), bf[i] = h2f(dt, b[i]), dyf[i] = h2f(dt, dy[i]);
         }
         CHECK_STATUS(activ_glu_forward16(dt, k, a, b, y, N), ACTIV_OK, "glu forward16");
         CHECK_STATUS(activ_glu_backward16(dt, k, a, b, dy, da, db, N), ACTIV_OK, "glu backward16");
         activ_glu_forward(k, af, bf, yf, N);
         activ_glu_backward(k, af, bf, dyf, daf, dbf, N);
-        int bad = 0;
+        int bad = 0, steps = 0;
         for (int i = 0; i < N; i++) {
-            bad += y[i] != activ_half_from_f32(dt, yf[i]) || da[i] != activ_half_from_f32(dt, daf[i]) ||
-                   db[i] != activ_half_from_f32(dt, dbf[i]);
-            if (!isfinite(af[i])) continue; /* f(±inf) is a semantic rule (the fp32 tests), not a limit */
+            const uint16_t r[3] = {activ_half_from_f32(dt, yf[i]), activ_half_from_f32(dt, daf[i]),
+                                   activ_half_from_f32(dt, dbf[i])};
+            const uint16_t got[3] = {y[i], da[i], db[i]};
+            for (int q3 = 0; q3 < 3; q3++) {
+                if (same16(dt, got[q3], r[q3])) continue;
+                if (fp32_lanes(k) && one_step(dt, got[q3], r[q3])) steps++;
+                else bad++;
+            }
+            /* f(±inf), and f(a) * inf where f(a) is below every float, are semantic rules (the fp32
+             * tests, tests/test_gated.c), not limits; above they are checked against the fp32 call */
+            if (!isfinite(af[i]) || !isfinite(bf[i]) || !isfinite(dyf[i])) continue;
             const long double f = glu_f(k, af[i]), df = glu_df(k, af[i]);
             check16(dt, y[i], f * bf[i], "glu y", af[i]);
             check16(dt, db[i], (long double)dyf[i] * f, "glu db", af[i]);
             check16(dt, da[i], (long double)dyf[i] * bf[i] * df, "glu da", af[i]);
         }
-        CHECK(bad == 0, "%s %s: %d results differ from the rounded fp32 call", dt_name(dt), activ_glu_name(k), bad);
+        CHECK(bad == 0, "%s %s: %d results differ from the rounded fp32 call (by more than a step where allowed)",
+              dt_name(dt), activ_glu_name(k), bad);
+        if (steps) printf("  %s %s b=%g: %d results one 16-bit step from the rounded fp32 call (fp32 lanes)\n",
+                          dt_name(dt), activ_glu_name(k), (double)bs[q], steps);
     }
-    printf("%s %-6s all 65536 a x 4 b: largest error %.3f ULP16\n", dt_name(dt), activ_glu_name(k), worst);
+    printf("%s %-6s %-6s all 65536 a x 6 b: largest error %.3f ULP16\n", tu_isa_str(activ_get_isa()), dt_name(dt),
+           activ_glu_name(k), worst);
+    glu_sizes_case(dt, k, a, b, dy);
     /* split form (F.glu): rows of 2h, the first half linear; against the two-array call */
     const size_t rows = 37, h = 129;
     uint16_t *x = malloc(rows * 2 * h * 2), *ys = malloc(rows * h * 2), *dys = malloc(rows * h * 2),
@@ -191,6 +264,17 @@ static void threads_case(void)
     activ_set_num_threads(2);
     activ_softmax_forward16(ACTIV_BF16, x, y2, shape, 2, -1);
     CHECK(!memcmp(y1, y2, n * 2), "softmax16: the same bits for 1 and 2 threads");
+    /* a gated backward cut into tasks: the same bits for 1 and 2 threads (b = dy = x) */
+    uint16_t *d1 = malloc(n * 4), *d2 = malloc(n * 4);
+    for (int k = 0; k < ACTIV_GLU_COUNT; k++) {
+        activ_set_num_threads(1);
+        activ_glu_backward16(ACTIV_BF16, (activ_glu_kind)k, x, x, x, d1, d1 + n, n);
+        activ_set_num_threads(2);
+        activ_glu_backward16(ACTIV_BF16, (activ_glu_kind)k, x, x, x, d2, d2 + n, n);
+        CHECK(!memcmp(d1, d2, n * 4), "%s backward16: the same bits for 1 and 2 threads", activ_glu_name((activ_glu_kind)k));
+    }
+    activ_set_num_threads(0);
+    free(d1), free(d2);
     free(x), free(y1), free(y2);
 }
 
@@ -229,7 +313,16 @@ static void error_cases(void)
 int main(void)
 {
     for (int dt = 0; dt < 2; dt++) {
-        for (int k = 0; k < ACTIV_GLU_COUNT; k++) glu_case((activ_half)dt, (activ_glu_kind)k);
+        /* the gated units on every path this CPU supports (the fused 16-bit kernels of AVX2
+         * and AVX-512, the converted blocks elsewhere) */
+        const activ_kernels *ks[ACTIV_ISA_COUNT];
+        const int nisa = tu_isas(ks);
+        const activ_isa saved = activ_get_isa();
+        for (int ii = 0; ii < nisa; ii++) {
+            CHECK_STATUS(activ_set_isa(ks[ii]->isa), ACTIV_OK, "set isa");
+            for (int k = 0; k < ACTIV_GLU_COUNT; k++) glu_case((activ_half)dt, (activ_glu_kind)k);
+        }
+        activ_set_isa(saved);
         for (int logf = 0; logf < 2; logf++) {
             const size_t s3[3] = {5, 33, 7}, wide[2] = {3, 2000};
             for (int axis = -1; axis >= -3; axis--) sm_case((activ_half)dt, logf, s3, 3, axis, 8.0f);

@@ -39,6 +39,9 @@ extern const activ_cvt16 activ_cvt_f16_avx512, activ_cvt_bf16_avx512, activ_cvt_
 typedef void (*activ_fwd16_fn)(const uint16_t *x, uint16_t *y, size_t n, const activ_kargs *a);
 typedef void (*activ_bwd16_fn)(const uint16_t *x, const uint16_t *dy, uint16_t *dx, size_t n,
                                const activ_kargs *a, double *acc);
+typedef void (*activ_gfwd16_fn)(const uint16_t *a, const uint16_t *b, uint16_t *y, size_t n);
+typedef void (*activ_gbwd16_fn)(const uint16_t *a, const uint16_t *b, const uint16_t *dy,
+                                uint16_t *da, uint16_t *db, size_t n);
 typedef struct activ_kernels16 {
     activ_fwd16_fn fwd[2][ACTIV_KIND_COUNT];
     activ_bwd16_fn bwd[2][ACTIV_KIND_COUNT];
@@ -46,10 +49,18 @@ typedef struct activ_kernels16 {
     /* 1 where the kind's 16-bit kernels evaluate their own fp32 formula (half_fused.inc):
      * within 1 ULP16 of the rounded fp32 kernel instead of identical to it */
     unsigned char approx[ACTIV_KIND_COUNT];
+    /* the gated units, [activ_half][activ_glu_kind] (kernels/gated_half.inc): as
+     * activ_gfwd_fn / activ_gbwd_fn on 16-bit arrays, the 16-bit rounding of the path's fp32
+     * gated kernel bit for bit */
+    activ_gfwd16_fn gfwd[2][ACTIV_GLU_COUNT];
+    activ_gbwd16_fn gbwd[2][ACTIV_GLU_COUNT];
 } activ_kernels16;
 #if defined(__x86_64__)
 /* half_fused_avx2.c (AVX2 + FMA + F16C), half_fused_avx512.c */
 extern const activ_kernels16 activ_k16tab_avx2, activ_k16tab_avx512;
 #endif
+/* the fused kernels of the path in use (AVX-512, or AVX2 where cpuid reports F16C), or NULL
+ * where the path converts blocks instead (src/half.c) */
+const activ_kernels16 *activ_half_fused_current(void);
 
 #endif

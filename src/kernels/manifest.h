@@ -171,11 +171,21 @@ typedef void (*activ_fwd_fn)(const float *x, float *y, size_t n, const activ_kar
 typedef void (*activ_bwd_fn)(const float *x, const float *dy, float *dx, size_t n,
                              const activ_kargs *a, double *acc);
 
+/* Gated units (kernels/gated.inc), f by activ_glu_kind: y[i] = f(a[i]) * b[i];
+ * da[i] = dy[i] * b[i] * f'(a[i]), db[i] = dy[i] * f(a[i]), i < n. Every output may be
+ * exactly one of the inputs (a step loads all its inputs before it stores); da != db. Any
+ * alignment; an element's bits depend on its own inputs only. */
+typedef void (*activ_gfwd_fn)(const float *a, const float *b, float *y, size_t n);
+typedef void (*activ_gbwd_fn)(const float *a, const float *b, const float *dy, float *da,
+                              float *db, size_t n);
+
 typedef struct activ_kernels {
     activ_isa isa;
     activ_fwd_fn fwd[ACTIV_KIND_COUNT];
     activ_bwd_fn bwd[ACTIV_KIND_COUNT];
     activ_bwd_fn bwdy[ACTIV_KIND_COUNT]; /* NULL where there is no from-output form */
+    activ_gfwd_fn gfwd[ACTIV_GLU_COUNT];
+    activ_gbwd_fn gbwd[ACTIV_GLU_COUNT];
 } activ_kernels;
 
 /* The table of one path, or NULL when the path is not compiled in or the CPU/OS lacks it. */
