@@ -114,16 +114,6 @@ static double sm_exp(int lowp, float x, double dm)
     return lowp ? activ_exp_nonpos(a) : exp(a);
 }
 
-/* One row. lowp (16-bit results, activ_softmax_forward_lowp): each e^(x_k - m) computed
- * once (sm_exp's lowp form) and, for softmax, kept in y as fp32 until S is known.
- * Error: softmax y_k = e_k / S, e_k relative < 2^-28.9, its fp32 copy 2^-24, S (a double
- * sum of positive terms) < 2^-28.8, the product and its fp32 rounding 2^-24: in all
- * < 2^-22.9 relative. log_softmax y_k = (x_k - m) - L, L = log1p(T): T relative < 2^-28.8
- * and T / ((1+T) log1p(T)) <= 1, so L is off by < 2^-28.8 L <= 2^-28.8 |y_k| (|y_k| >= L),
- * plus the fp32 rounding. A relative error r < 2^-22.9 is < 2^-11.9 ULP of fp16 (11 bits)
- * and less for bf16; rounding to the 16-bit type then gives at most 0.5 + 2 * 2^-11.9
- * < 0.501 ULP16 (include/activ.h's argument; fp16/bf16 subnormal results have a coarser
- * ULP still, and an fp32-subnormal e is off by < 2^-150). */
 /* The row's largest value and the first index holding it (*am), or NaN when the row holds
  * a NaN. Four running maxima (independent chains; `a > m ? a : m` keeps the first of equal
  * values) and a NaN flag, then the first index whose value equals the maximum: the same
@@ -159,7 +149,17 @@ static float sm_row_max(const float *x, size_t len, size_t st, size_t *am)
     return x[k * st];
 }
 
-/* One row; inlined with constant logf and lowp at each call */
+/* One row. lowp (16-bit results, activ_softmax_forward_lowp): each e^(x_k - m) computed
+ * once (sm_exp's lowp form) and, for softmax, kept in y as fp32 until S is known.
+ * Error: softmax y_k = e_k / S, e_k relative < 2^-28.9, its fp32 copy 2^-24, S (a double
+ * sum of positive terms) < 2^-28.8, the product and its fp32 rounding 2^-24: in all
+ * < 2^-22.9 relative. log_softmax y_k = (x_k - m) - L, L = log1p(T): T relative < 2^-28.8
+ * and T / ((1+T) log1p(T)) <= 1, so L is off by < 2^-28.8 L <= 2^-28.8 |y_k| (|y_k| >= L),
+ * plus the fp32 rounding. A relative error r < 2^-22.9 is < 2^-11.9 ULP of fp16 (11 bits)
+ * and less for bf16; rounding to the 16-bit type then gives at most 0.5 + 2 * 2^-11.9
+ * < 0.501 ULP16 (include/activ.h's argument; fp16/bf16 subnormal results have a coarser
+ * ULP still, and an fp32-subnormal e is off by < 2^-150). Inlined with constant logf and
+ * lowp at each call. */
 static inline __attribute__((always_inline)) void sm_fwd_row(int logf, int lowp, const float *x,
                                                              float *y, size_t len, size_t st)
 {
@@ -199,7 +199,7 @@ static inline __attribute__((always_inline)) void sm_fwd_row(int logf, int lowp,
 /* softmax backward: dx_k = y_k (dy_k - s), s = sum dy_j y_j exactly */
 static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, size_t st)
 {
-    double p[SM_XMAX], q[SM_XMAX + 1];
+    double p[SM_XMAX];
     int np = 0, finite = 1;
     double naive = 0.0;
     for (size_t k = 0; k < len; k++) {
@@ -217,7 +217,6 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
      * zero elimination), then rounded largest part first: the parts are sm_grow's with its
      * zero parts left in, and adding a zero changes no partial sum, so r is sm_grow and
      * sm_round's value bit for bit, without their branches and copy. */
-    (void)q;
     for (size_t k = 0; k < len; k++) {
         double yk = y[k * st], x = -(double)dy[k * st], lo[SM_XMAX];
         for (int j = 0; j < np; j++) {
@@ -235,7 +234,7 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
  * q = e^(y_k) t in long double (|error| <= 2^-61 |q|, include/activ.h). lowp (16-bit
  * results, activ_log_softmax_backward_lowp): in double, libm's exp (< 1 ULP) and t rounded
  * from the exact expansion of np parts (np 2^-53 relative): |error| <= (np + 3) 2^-53 |q|,
- * which is below 2^-19 |dx_k| - a hundredth of an fp16 ULP - unless dy_k and q agree to
+ * which is below 2^-19 |dx_k| (1/256 of an fp16 ULP) unless dy_k and q agree to
  * 34 - log2(np + 3) bits (the same kind of window as the fp32 call's, relative to its
  * 24-bit result). */
 static void sm_log_bwd_row(int lowp, const float *y, const float *dy, float *dx, size_t len,
