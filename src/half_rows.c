@@ -6,7 +6,8 @@
  * (conversions in its loads and stores; swiglu and geglu there in fp32 lanes, see
  * glu16_job) or, on paths without one, blocks of H_BLOCK elements converted on the stack
  * around the path's fp32 gated kernel; softmax converts whole fp32 copies (from the heap) in
- * parallel blocks and runs the fp32 call on them. Checks come first, with the fp32
+ * parallel blocks and runs the fp32 call on them (the forwards and log_softmax's backward in
+ * the forms a 16-bit result allows: src/softmax.c). Checks come first, with the fp32
  * functions' rules applied to the 16-bit arrays; a failing call writes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -76,7 +77,7 @@ static void h_narrow(activ_half dt, const float *f, uint16_t *out, size_t n)
 /* ---- softmax / log_softmax ------------------------------------------------------------ */
 
 typedef activ_status (*sm_fwd_fn)(const float *, float *, const size_t *, int, int);
-/* the forwards for a 16-bit result (internal.h): e^(x - m) once per element, in fp32 */
+/* the forwards for a 16-bit result (internal.h): e^(x - m) once per element, kept as fp32 */
 static activ_status sm_fwd16_lin(const float *x, float *y, const size_t *shape, int ndim, int axis)
 {
     return activ_softmax_forward_lowp(0, x, y, shape, ndim, axis);
