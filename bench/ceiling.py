@@ -12,6 +12,8 @@ FMA/multiply pipes, which also hold the divider; FPP2/3 the adders).
 
 Usage: bench/ceiling.py [--obj build/src/CMakeFiles/activ_obj.dir/kernels/avx2.c.o]
                         [--lanes 8] [--mcpu znver3] [--json FILE] [FUNC:DIR ...]
+"cycles" is per step of the loop (one vector of --lanes floats; prelu's da loop takes two
+vectors per step, its dx loop one: both are listed, their per-element costs add up).
 FUNC:DIR defaults to the transcendental kinds of issue 9 (elu, swish, sigmoid, tanh; fwd,
 bwd, bwdy where there is one), prelu (its run loops) and the functions of issue 11 that a
 peer has (gelu, gelu_tanh, softplus, mish, selu). Needs objdump and llvm-mca.
@@ -71,10 +73,10 @@ def loops(insns):
     return sorted(found, key=lambda se: se[1] - se[0])
 
 
-def pick_loop(insns, want_prefetch):
-    """the step loop: the largest loop without non-temporal stores or inner loops (the
-    prefetching loop has prefetches; a PReLU run loop has none of its own)"""
-    best = None
+def step_loops(insns, want_prefetch):
+    """the candidate step loops: innermost vector loops without non-temporal stores (with
+    prefetches when want_prefetch: the prefetching loop of loops.inc)"""
+    found = []
     for s, e in loops(insns):
         body = [t for _, t in insns[s:e + 1]]
         if any("movnt" in t for t in body):
@@ -86,9 +88,28 @@ def pick_loop(insns, want_prefetch):
         inner = [(s2, e2) for s2, e2 in loops(insns) if s <= s2 and e2 <= e and (s2, e2) != (s, e)]
         if inner:
             continue
-        if best is None or e - s > best[1] - best[0]:
-            best = (s, e)
-    return best
+        found.append((s, e))
+    return found
+
+
+def pick_loop(insns, want_prefetch):
+    """the step loop: the largest candidate"""
+    found = step_loops(insns, want_prefetch)
+    return max(found, key=lambda se: se[1] - se[0]) if found else None
+
+
+def prelu_bwd_loops(insns):
+    """prelu_run_bwd's two loops per block: the da sums (widening loads: two vectors per
+    iteration) and dx (one vector per iteration); [(loop, vectors per iteration, tag)]"""
+    out = []
+    for s, e in step_loops(insns, False):
+        body = [t for _, t in insns[s:e + 1]]
+        if any(t.startswith("vcvtps2pd") for t in body) and not any(r[2] == "da" for r in out):
+            out.append(((s, e), 2, "da"))
+        elif any(t.startswith("vmovups") or t.startswith("vmovdqu") for t in body) and \
+                any(t.startswith("vmulps") for t in body) and not any(r[2] == "dx" for r in out):
+            out.append(((s, e), 1, "dx"))
+    return out
 
 
 def mca(body, mcpu):
@@ -160,19 +181,24 @@ def main():
             print(f"{kind:10} {d:5} (no function {names[0]} in {a.obj})")
             continue
         insns = funcs[name]
-        lp = pick_loop(insns, want_pf)
-        if lp is None:
+        if kind == "prelu" and d == "bwd":
+            parts = prelu_bwd_loops(insns)
+        else:
+            lp = pick_loop(insns, want_pf)
+            parts = [(lp, 1, None)] if lp else []
+        if not parts:
             print(f"{kind:10} {d:5} (no step loop found in {name})")
             continue
-        v = mca(insns[lp[0]:lp[1] + 1], a.mcpu)
-        steps = 2 if kind == "prelu" and d == "bwd" else 1  # prelu_run_bwd: 2 vectors per iteration
-        el = a.lanes * steps
-        v.update(function=kind, dir=d, loop=name, lanes=el,
-                 insns_per_el=v["insns"] / el, cycles_per_el=v["rthroughput"] / el)
-        rows.append(v)
-        print(f"{kind:10} {d:5} {name:28} {v['insns']:6.0f} {v['uops']:6.0f} "
-              f"{v['rthroughput']:7.2f} {v['insns_per_el']:9.2f} {v['cycles_per_el']:7.3f}  "
-              f"{v['busiest']} ({v['busiest_cycles']:.1f})")
+        for lp, steps, tag in parts:
+            v = mca(insns[lp[0]:lp[1] + 1], a.mcpu)
+            el = a.lanes * steps
+            label = f"{name} ({tag})" if tag else name
+            v.update(function=kind, dir=d, loop=label, lanes=el,
+                     insns_per_el=v["insns"] / el, cycles_per_el=v["rthroughput"] / el)
+            rows.append(v)
+            print(f"{kind:10} {d:5} {label:28} {v['insns']:6.0f} {v['uops']:6.0f} "
+                  f"{v['rthroughput']:7.2f} {v['insns_per_el']:9.2f} {v['cycles_per_el']:7.3f}  "
+                  f"{v['busiest']} ({v['busiest_cycles']:.1f})")
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"obj": a.obj, "mcpu": a.mcpu, "rows": rows}, f, indent=1)
