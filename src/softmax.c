@@ -3,9 +3,10 @@
  *
  * A tensor of shape[ndim] seen along `axis` is (outer, len, inner): row (o, i) is the len
  * elements o*len*inner + k*inner + i, k < len. Rows are independent; each row is computed by
- * one thread, start to end, in a fixed order (scalar C, double with libm). Rows are grouped
- * into chunks whose size depends on the shape only, so the bits never depend on the thread
- * count.
+ * one thread, start to end, in a fixed order (scalar C in double: libm's exp, or for the
+ * 16-bit calls' forms the kernels' exp; exact sums where the bounds need them). Rows are
+ * grouped into chunks whose size depends on the shape only, so the bits never depend on the
+ * thread count.
  */
 #include <math.h>
 #include <stdint.h>
