@@ -173,6 +173,31 @@ static void specials(void)
     double want = -log1p(exp(-40.0) + exp(-41.0));
     CHECK_ULP(y[0], want, 1, "log_softmax max element with T = e^-40");
     CHECK(y[0] != 0, "log_softmax max element is not rounded to 0");
+    /* every row length 1..11 (the max search takes four lanes, then a tail) with a NaN, or
+     * the one large value, at every position: a NaN anywhere makes the row NaN; the max is
+     * found wherever it sits (a missed one would overflow e^(x - m)) */
+    for (size_t len = 1; len <= 11; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int logf = 0; logf < 2; logf++) {
+                float rn[11], rm[11], yo[11];
+                size_t shl[1] = {len};
+                for (size_t k = 0; k < len; k++) rn[k] = rm[k] = (float)k * 0.25f;
+                rn[at] = nan;
+                rm[at] = 1000.0f;
+                int bad = 0;
+                if (logf) activ_log_softmax_forward(rn, yo, shl, 1, 0);
+                else activ_softmax_forward(rn, yo, shl, 1, 0);
+                for (size_t k = 0; k < len; k++) bad |= !isnan(yo[k]);
+                CHECK(!bad, "len %zu NaN at %zu (%s): NaN row", len, at, logf ? "log" : "lin");
+                if (logf) activ_log_softmax_forward(rm, yo, shl, 1, 0);
+                else activ_softmax_forward(rm, yo, shl, 1, 0);
+                for (size_t k = 0; k < len; k++) {
+                    float w = logf ? (k == at ? 0.0f : rm[k] - 1000.0f) : (k == at ? 1.0f : 0.0f);
+                    bad |= !(fabsf(yo[k] - w) <= (logf ? 1e-3f : 1e-30f));
+                }
+                CHECK(!bad, "len %zu max at %zu (%s): y[at] = %g", len, at, logf ? "log" : "lin",
+                      (double)yo[at]);
+            }
     /* FLT_MAX spread: no overflow */
     float r6[3] = {3e38f, -3e38f, 3e38f};
     activ_softmax_forward(r6, y, sh, 1, 0);
