@@ -144,7 +144,7 @@ static float sm_row_max(const float *x, size_t len, size_t st, size_t *am)
     m = m1 > m ? m1 : m;
     m = m2 > m ? m2 : m;
     m = m3 > m ? m3 : m;
-    for (k = 0; x[k * st] != m; k++) {
+    for (k = 0; k + 1 < len && x[k * st] != m; k++) { /* m is one of x[]: bounded anyway */
     }
     *am = k;
     return x[k * st];
