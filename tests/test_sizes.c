@@ -115,9 +115,11 @@ static void run_kind(const tu_path *p, activ_kind kind, float a, float b, const 
 /* prelu with per-channel slopes, channels-last (inner = 1), for channel counts whose slope
  * period lcm(C, W) is below, at and above the kernels' tile limit: y and dx (without and
  * with da) equal the definition bit for bit, also when a call starts mid-row (kernel path:
- * offset, as the API's chunks do) and ends mid-period. */
+ * offset, as the API's chunks do) and ends mid-period; asking for da leaves dx alone, and da
+ * is the exact sum within the double-sum bound (C = 1: the one-slope run over several of its
+ * blocks). */
 static void prelu_channels(const tu_path *p, const float *X, const float *DY) {
-    static const size_t Cs[] = {2, 3, 5, 8, 16, 24, 64, 100, 129, 200, 520};
+    static const size_t Cs[] = {1, 2, 3, 5, 8, 16, 24, 64, 100, 129, 200, 520};
     static float y[BIG], dx[BIG], sl[600], da[600];
     for (size_t ci = 0; ci < sizeof Cs / sizeof Cs[0]; ci++) {
         const size_t C = Cs[ci];
@@ -150,6 +152,26 @@ static void prelu_channels(const tu_path *p, const float *X, const float *DY) {
                 tu_bwd(p, ACTIV_PRELU, 0, 1, sl, C, 1, X, DY, dx2, n, da);
                 CHECK(memcmp(dx, dx2, n * sizeof(float)) == 0, "%s prelu C=%zu: dx with da differs",
                       p->name, C);
+                /* da on finite data (the specials are test_special's): the exact sum, rounded
+                 * once from double sums, over calls long enough for several blocks */
+                static float xf[BIG], gf[BIG];
+                for (size_t i = 0; i < n; i++) {
+                    xf[i] = isfinite(X[i]) && fabsf(X[i]) < 1e6f ? X[i] : -0.75f;
+                    gf[i] = isfinite(DY[i]) && fabsf(DY[i]) < 1e6f ? DY[i] : 0.5f;
+                }
+                tu_bwd(p, ACTIV_PRELU, 0, 1, sl, C, 1, xf, gf, dx2, n, da);
+                for (size_t c = 0; c < C; c++) {
+                    long double w = 0;
+                    double mag = 0;
+                    for (size_t i = c; i < n; i += C)
+                        if (xf[i] <= 0) {
+                            w += (long double)gf[i] * xf[i];
+                            mag += fabs((double)gf[i] * xf[i]);
+                        }
+                    CHECK(fabs(da[c] - (double)w) <= activ_ulp_of((double)w) + 1e-13 * mag,
+                          "%s prelu C=%zu da[%zu] = %.9g, long double sum %.12Lg", p->name, C, c,
+                          (double)da[c], w);
+                }
             }
         }
     }
