@@ -119,8 +119,7 @@ static double sm_exp(int lowp, float x, double dm)
  * a NaN. Four running maxima (independent chains; `a > m ? a : m` keeps the first of equal
  * values) and a NaN flag, then the first index whose value equals the maximum: the same
  * index and value (sign of zero included) as one pass with `if (v > m)`, which kept the
- * earliest of equal values, at a fraction of its cost (that pass was a serial
- * compare-and-move chain: half of a row's time). */
+ * earliest of equal values, without that pass's serial compare-and-move chain. */
 static float sm_row_max(const float *x, size_t len, size_t st, size_t *am)
 {
     float m0 = x[0], m1 = m0, m2 = m0, m3 = m0;
