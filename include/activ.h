@@ -356,18 +356,19 @@ ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void 
  *
  * How the bounds hold (u = 2^-53, the double unit roundoff):
  *   Forward. m is exact (a float). d_k = x_k - m <= 0 in double has relative error <= u.
- *   Only elements with d_k >= -745 contribute (e^d = 0 in double below); T = the sum of
- *   e^(d_j) over every j except ONE index of the maximum (whose term is exactly 1), in double
- *   in blocks of 256 (relative error <= (256 + n/256) * 1.01u, < 2^-29 for any axis length
- *   n < 2^32: all terms are positive, so the bound is relative). glibc's exp and log1p are
- *   within 1 double ULP (2u). e^(d) sees d's error as |d| * u <= 104u where the result can
- *   still show in fp32 (e^d < 2^-150 for d < -104, and S >= 1), i.e. < 2^-46.
- *   softmax:  e^(d_k) / (1 + T): relative error < 2^-46 + 2u + 2^-29 + 2u < 2^-28.9,
- *             so the fp32 result is within 0.5 + 2^-28.9 * 2^24 < 0.54 ULP.
- *   log_softmax: L = log1p(T) has relative error <= eps_T + 2u (log1p's condition number
- *             T / ((1+T) log1p T) <= 1), and y_k = d_k - L is a sum of two values of the same
- *             sign (d_k <= 0, -L <= 0): no cancellation, so its relative error is at most
- *             the larger of the two plus u: < 2^-28.9 again, within 0.54 ULP.
+ *   e^(d_k) comes from the kernels' double exp (the path's vector code, relative error
+ *   < 2^-28.9; d's error adds < 2^-44.6 where the result can still show, |d| <= 300; below
+ *   d = -300 it gives e^-300, which no fp32 result can show next to S >= 1; e^-inf is 0).
+ *   T = the sum of e^(d_j) over every j except ONE index of the maximum (whose term is
+ *   exactly 1), in blocks of 256 (relative error of the summation <= (256 + n/256) * 1.01u,
+ *   < 2^-29 for any axis length n < 2^32: all terms are non-negative, so the bound is
+ *   relative). glibc's log1p is within 1 double ULP (2u).
+ *   softmax:  e^(d_k) * (1 / (1 + T)): relative error < 2^-28.9 + 2^-28.9 + 2^-29 + 4u
+ *             < 2^-27.3, so the fp32 result is within 0.5 + 2^-27.3 * 2^24 < 0.6 ULP.
+ *   log_softmax: L = log1p(T) has relative error <= eps_T + 2u < 2^-27.9 (log1p's condition
+ *             number T / ((1+T) log1p T) <= 1), and y_k = d_k - L is a sum of two values of
+ *             the same sign (d_k <= 0, -L <= 0): no cancellation, so its relative error is
+ *             at most the larger of the two plus u: < 2^-27.8, within 0.58 ULP.
  *   (Writing S = 1 + T and using log1p is what keeps the max element's log_softmax, -L,
  *   accurate when T is tiny; log(S) would lose it.)
  *   Backward, softmax. Every product dy_j * y_j is exact in double (24 x 24 bits), and s is
@@ -394,7 +395,8 @@ ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void 
  * IEEE rules give the result (NaN or inf, as PyTorch's formula would); a NaN y or dy
  * element otherwise gives NaN in its own dx.
  * Threads: rows are split into chunks that depend on the shape only; every row is computed
- * by one thread in a fixed order, so the bits are the same for any thread count.
+ * by one thread in a fixed order, so the bits are the same for any thread count (the
+ * forwards' vector kernels may give other bits on another CPU path, within the bounds).
  * Aliasing: y may be exactly x; dx may be exactly dy or y; partial overlap is
  * ACTIV_ERR_OVERLAP. A zero-size dimension is a valid empty tensor (ACTIV_OK).
  */
@@ -534,11 +536,12 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * The same calls as above on 16-bit arrays (dt as for activ_forward16), with the same shapes,
  * argument checks and aliasing rules (applied to the 16-bit arrays) and one more status,
  * PARAM for an unknown dt. The inputs are converted to fp32 exactly, the fp32 call runs on
- * fp32 copies of them (taken from the heap: NOMEM when they do not fit), and each result is
- * rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
+ * fp32 copies of them (the backwards take them from the heap: NOMEM when they do not fit),
+ * and each result is rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
  * gives for the same (converted) inputs (a NaN where it gives a NaN; the sign and payload of a
  * NaN may differ), and the argument above carries over: the fp32 call is within k fp32 ULPs
- * (softmax backward 0.5 + 2^-26, the gated units 0.55 forward and 0.6 backward), so the
+ * (softmax forward 0.6, log_softmax forward 0.58, softmax backward 0.5 + 2^-26, the gated
+ * units 0.55 forward and 0.6 backward), so the
  * 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16 instead of 2^-13).
  * Except where a 16-bit result needs less:
  *   - the gated units run in one pass on AVX2 with F16C and AVX-512, the conversions in the
@@ -547,9 +550,9 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  *     through the fp32 kernel's formula): within 0.5 + 2^-3 ULP16, and a result may then be
  *     one 16-bit step from the rounding of the fp32 call where the exact value is next to a
  *     rounding tie, never in sign, NaN-ness or infinity;
- *   - the softmax and log_softmax forwards compute each e^(x_k - m) once, with the kernels'
- *     double exp (relative error < 2^-28.9) instead of libm's, kept as fp32: within 0.501
- *     ULP16 (src/softmax.c);
+ *   - the softmax and log_softmax forwards need no fp32 copies: each row's blocks are
+ *     widened on the way in and the fp32 results rounded on the way out (src/softmax.c),
+ *     the same bits as the rounded fp32 call;
  *   - the log_softmax backward forms q = e^(y_k) * t in double (libm's exp), not long
  *     double: within 0.51 ULP16 unless dy_k and q agree to 34 - log2(np + 3) bits (np: the
  *     parts of t's exact expansion, a few in practice), the same kind of conditional window

@@ -76,16 +76,6 @@ static void h_narrow(activ_half dt, const float *f, uint16_t *out, size_t n)
 
 /* ---- softmax / log_softmax ------------------------------------------------------------ */
 
-typedef activ_status (*sm_fwd_fn)(const float *, float *, const size_t *, int, int);
-/* the forwards for a 16-bit result (internal.h): e^(x - m) once per element, kept as fp32 */
-static activ_status sm_fwd16_lin(const float *x, float *y, const size_t *shape, int ndim, int axis)
-{
-    return activ_softmax_forward_lowp(0, x, y, shape, ndim, axis);
-}
-static activ_status sm_fwd16_log(const float *x, float *y, const size_t *shape, int ndim, int axis)
-{
-    return activ_softmax_forward_lowp(1, x, y, shape, ndim, axis);
-}
 typedef activ_status (*sm_bwd_fn)(const float *, const float *, float *, const size_t *, int, int);
 
 /* the element count of shape[ndim]; the checks the fp32 call makes first */
@@ -110,53 +100,75 @@ static activ_status sm_count(const size_t *shape, int ndim, int axis, size_t *n)
     return ACTIV_OK;
 }
 
-static activ_status sm16(activ_half dt, sm_fwd_fn fwd, sm_bwd_fn bwd, const uint16_t *in, const uint16_t *dy,
-                         uint16_t *out, const size_t *shape, int ndim, int axis)
+/* the 16-bit calls' checks: those of the fp32 call, on the 16-bit arrays */
+static activ_status sm16_check(activ_half dt, const uint16_t *in, const uint16_t *dy, int bwd,
+                               const uint16_t *out, const size_t *shape, int ndim, int axis,
+                               size_t *n)
 {
     if ((unsigned)dt > ACTIV_BF16)
         return ACTIV_ERR_PARAM;
-    size_t n;
-    activ_status st = sm_count(shape, ndim, axis, &n);
-    if (st != ACTIV_OK || n == 0)
+    activ_status st = sm_count(shape, ndim, axis, n);
+    if (st != ACTIV_OK || *n == 0)
         return st;
     if (!in || !out || (bwd && !dy))
         return ACTIV_ERR_NULL;
-    if (h_bad(out, in, n) || (bwd && h_bad(out, dy, n)))
+    if (h_bad(out, in, *n) || (bwd && h_bad(out, dy, *n)))
         return ACTIV_ERR_OVERLAP;
+    return ACTIV_OK;
+}
+
+/* the backwards: fp32 copies of y and dy, the fp32 call, the result rounded */
+static activ_status sm16_bwd(activ_half dt, sm_bwd_fn bwd, const uint16_t *in, const uint16_t *dy,
+                             uint16_t *out, const size_t *shape, int ndim, int axis)
+{
+    size_t n;
+    activ_status st = sm16_check(dt, in, dy, 1, out, shape, ndim, axis, &n);
+    if (st != ACTIV_OK || n == 0)
+        return st;
     const uint16_t *src[2] = {in, dy};
-    float *f = h_widen(dt, src, bwd ? 2 : 1, n);
+    float *f = h_widen(dt, src, 2, n);
     if (!f)
         return ACTIV_ERR_NOMEM;
-    float *res = bwd ? f + n : f; /* the result lands on the last copy */
-    st = bwd ? bwd(f, f + n, res, shape, ndim, axis) : fwd(f, res, shape, ndim, axis);
+    st = bwd(f, f + n, f + n, shape, ndim, axis); /* the result lands on dy's copy */
     if (st == ACTIV_OK)
-        h_narrow(dt, res, out, n);
+        h_narrow(dt, f + n, out, n);
     free(f);
     return st;
+}
+
+/* the forwards: one pass per row block, the conversions inside (src/softmax.c) */
+static activ_status sm16_fwd(activ_half dt, int logf, const uint16_t *x, uint16_t *y,
+                             const size_t *shape, int ndim, int axis)
+{
+    size_t n;
+    activ_status st = sm16_check(dt, x, NULL, 0, y, shape, ndim, axis, &n);
+    if (st != ACTIV_OK || n == 0)
+        return st;
+    return activ_softmax_forward16_rows(dt, logf, x, y, shape, ndim, axis);
 }
 
 activ_status activ_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y, const size_t *shape, int ndim,
                                      int axis)
 {
-    return sm16(dt, sm_fwd16_lin, NULL, x, NULL, y, shape, ndim, axis);
+    return sm16_fwd(dt, 0, x, y, shape, ndim, axis);
 }
 
 activ_status activ_log_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y, const size_t *shape,
                                          int ndim, int axis)
 {
-    return sm16(dt, sm_fwd16_log, NULL, x, NULL, y, shape, ndim, axis);
+    return sm16_fwd(dt, 1, x, y, shape, ndim, axis);
 }
 
 activ_status activ_softmax_backward16(activ_half dt, const uint16_t *y, const uint16_t *dy, uint16_t *dx,
                                       const size_t *shape, int ndim, int axis)
 {
-    return sm16(dt, NULL, activ_softmax_backward, y, dy, dx, shape, ndim, axis);
+    return sm16_bwd(dt, activ_softmax_backward, y, dy, dx, shape, ndim, axis);
 }
 
 activ_status activ_log_softmax_backward16(activ_half dt, const uint16_t *y, const uint16_t *dy, uint16_t *dx,
                                           const size_t *shape, int ndim, int axis)
 {
-    return sm16(dt, NULL, activ_log_softmax_backward_lowp, y, dy, dx, shape, ndim, axis);
+    return sm16_bwd(dt, activ_log_softmax_backward_lowp, y, dy, dx, shape, ndim, axis);
 }
 
 /* ---- gated units ------------------------------------------------------------------------ */

@@ -4,6 +4,7 @@
 #define ACTIV_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "activ.h"
 #include "kernels/manifest.h"
 
@@ -40,14 +41,11 @@ activ_kargs activ_kargs_from_params(activ_kind kind, const activ_params *p, size
 typedef activ_task_fn activ_chunk_fn; /* include/activ.h */
 void activ_parallel_for(size_t nchunks, activ_chunk_fn fn, void *ctx);
 
-/* e^t for t <= 0 in double, relative error < 2^-28.9 (t < -300: e^-300); src/kernels/scalar.c */
-double activ_exp_nonpos(double t);
-
-/* softmax (logf = 0) or log_softmax (1) forward for results that are then rounded to a
- * 16-bit type: e^(x - m) once per element, in fp32 (softmax.c argues the error); the
- * checks and the result layout are activ_softmax_forward's. */
-activ_status activ_softmax_forward_lowp(int logf, const float *x, float *y, const size_t *shape,
-                                        int ndim, int axis);
+/* softmax (logf = 0) or log_softmax (1) forward on 16-bit storage, after the caller's checks
+ * (src/half_rows.c): the fp32 forward's rows, each block of x widened exactly on the way in
+ * and each fp32 result rounded to dt on the way out (src/softmax.c) */
+activ_status activ_softmax_forward16_rows(activ_half dt, int logf, const uint16_t *x,
+                                          uint16_t *y, const size_t *shape, int ndim, int axis);
 /* log_softmax backward for results rounded to a 16-bit type: e^(y) * t in double, not long
  * double (softmax.c argues the error); otherwise activ_log_softmax_backward */
 activ_status activ_log_softmax_backward_lowp(const float *y, const float *dy, float *dx,

@@ -3,8 +3,9 @@
  *
  * A tensor of shape[ndim] seen along `axis` is (outer, len, inner): row (o, i) is the len
  * elements o*len*inner + k*inner + i, k < len. Rows are independent; each row is computed by
- * one thread, start to end, in a fixed order (scalar C in double: libm's exp, or for the
- * 16-bit calls' forms the kernels' exp; exact sums where the bounds need them). Rows are
+ * one thread, start to end, in a fixed order (the forwards: blocks of the row through the
+ * path's vector kernels, kernels/softmax_exp.inc, on fp32 or 16-bit storage; the backwards:
+ * scalar C in double with exact sums where the bounds need them). Rows are
  * grouped into chunks whose size depends on the shape only, so the bits never depend on the
  * thread count.
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernels/half.h"
 #include "validate.h"
 
 /* ---- shape and argument checks -------------------------------------------------------- */
@@ -92,108 +94,148 @@ static long double sm_round_l(const double *p, int np)
 
 /* ---- one row ------------------------------------------------------------------------- */
 
-enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD, SM_FWD16, SM_LOG_FWD16, SM_LOG_BWD16 };
+enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD, SM_LOG_BWD16 };
 
 typedef struct sm_job {
     int op;
-    const float *x;  /* x (forward) or y (backward) */
-    const float *dy; /* backward */
-    float *out;
+    const activ_kernels *kt; /* the path's softmax kernels (.sm) */
+    const activ_cvt16 *cv;   /* the forwards on 16-bit storage; NULL: fp32 */
+    const void *x;           /* x (forward: float or uint16_t) or y (backward: float) */
+    const float *dy;         /* backward */
+    void *out;
     sm_shape s;
     size_t rows_per_chunk, rows;
 } sm_job;
 
-#define SM_BLOCK 256
+#define SM_BLOCK 256  /* the forward's pieces of a row: e^(x - m) in double, summed per block */
+#define SM_KEEP 2048  /* softmax rows up to this long keep their e^(x - m) for the last pass */
 
-/* e^(x - m) (x - m exact in double) for a result that is rounded to fp32 (libm's exp) or,
- * lowp, to a 16-bit type: the kernels' exp (activ_exp_nonpos, relative error < 2^-28.9;
- * below e^-300 it gives e^-300, and such an e is below 2^-400 of S >= 1, so it rounds to
- * zero either way and moves T by nothing that shows). */
-static double sm_exp(int lowp, float x, double dm)
+/* The forward's input block [b, b + nb) of the row at element `base` (stride st) as
+ * contiguous floats: x itself (fp32, stride 1) or buf (gathered and/or widened exactly). */
+static const float *sm_load(const sm_job *j, size_t base, size_t st, size_t b, size_t nb,
+                            float *buf)
 {
-    double a = (double)x - dm;
-    return lowp ? activ_exp_nonpos(a) : exp(a);
+    const size_t o = base + b * st;
+    if (!j->cv) {
+        const float *x = (const float *)j->x + o;
+        if (st == 1) return x;
+        for (size_t k = 0; k < nb; k++) buf[k] = x[k * st];
+        return buf;
+    }
+    const uint16_t *h = (const uint16_t *)j->x + o;
+    if (st == 1) {
+        j->cv->to32(h, buf, nb);
+        return buf;
+    }
+    uint16_t t[SM_BLOCK];
+    for (size_t k = 0; k < nb; k++) t[k] = h[k * st];
+    j->cv->to32(t, buf, nb);
+    return buf;
 }
 
-/* The row's largest value and the first index holding it (*am), or NaN when the row holds
- * a NaN. Four running maxima (independent chains; `a > m ? a : m` keeps the first of equal
- * values) and a NaN flag, then the first index whose value equals the maximum: the same
- * index and value (sign of zero included) as one pass with `if (v > m)`, which kept the
- * earliest of equal values, without that pass's serial compare-and-move chain. */
-static float sm_row_max(const float *x, size_t len, size_t st, size_t *am)
+/* where the forward's results for that block go: y itself (fp32, stride 1) or buf, which
+ * sm_flush then stores (scattered and/or rounded to the 16-bit type once) */
+static float *sm_outbuf(const sm_job *j, size_t base, size_t st, size_t b, float *buf)
 {
-    float m0 = x[0], m1 = m0, m2 = m0, m3 = m0;
-    int nan = 0;
-    size_t k = 0;
-    for (; k + 4 <= len; k += 4) {
-        float a = x[k * st], b = x[(k + 1) * st], c = x[(k + 2) * st], d = x[(k + 3) * st];
-        nan |= (a != a) | (b != b) | (c != c) | (d != d);
-        m0 = a > m0 ? a : m0;
-        m1 = b > m1 ? b : m1;
-        m2 = c > m2 ? c : m2;
-        m3 = d > m3 ? d : m3;
-    }
-    for (; k < len; k++) {
-        float a = x[k * st];
-        nan |= a != a;
-        m0 = a > m0 ? a : m0;
-    }
-    if (nan) return NAN;
-    float m = m0;
-    m = m1 > m ? m1 : m;
-    m = m2 > m ? m2 : m;
-    m = m3 > m ? m3 : m;
-    for (k = 0; k + 1 < len && x[k * st] != m; k++) { /* m is one of x[]: bounded anyway */
-    }
-    *am = k;
-    return x[k * st];
+    return !j->cv && st == 1 ? (float *)j->out + base + b : buf;
 }
 
-/* One row. lowp (16-bit results, activ_softmax_forward_lowp): each e^(x_k - m) computed
- * once (sm_exp's lowp form) and, for softmax, kept in y as fp32 until S is known.
- * Error: softmax y_k = e_k / S, e_k relative < 2^-28.9, its fp32 copy 2^-24, S (a double
- * sum of positive terms) < 2^-28.8, the product and its fp32 rounding 2^-24: in all
- * < 2^-22.9 relative. log_softmax y_k = (x_k - m) - L, L = log1p(T): T relative < 2^-28.8
- * and T / ((1+T) log1p(T)) <= 1, so L is off by < 2^-28.8 L <= 2^-28.8 |y_k| (|y_k| >= L),
- * plus the fp32 rounding. A relative error r < 2^-22.9 is < 2^-11.9 ULP of fp16 (11 bits)
- * and less for bf16; rounding to the 16-bit type then gives at most 0.5 + 2 * 2^-11.9
- * < 0.501 ULP16 (include/activ.h's argument; fp16/bf16 subnormal results have a coarser
- * ULP still, and an fp32-subnormal e is off by < 2^-150). Inlined with constant logf and
- * lowp at each call. */
-static inline __attribute__((always_inline)) void sm_fwd_row(int logf, int lowp, const float *x,
-                                                             float *y, size_t len, size_t st)
+static void sm_flush(const sm_job *j, size_t base, size_t st, size_t b, size_t nb,
+                     const float *yb)
 {
-    size_t am = 0;
-    float m = sm_row_max(x, len, st, &am);
-    if (!isfinite(m)) { /* NaN, +inf or a row of only -inf: NaN everywhere (PyTorch's result) */
-        for (size_t k = 0; k < len; k++) y[k * st] = NAN;
+    const size_t o = base + b * st;
+    if (!j->cv) {
+        float *y = (float *)j->out + o;
+        if (st != 1)
+            for (size_t k = 0; k < nb; k++) y[k * st] = yb[k];
         return;
     }
-    double dm = m;
-    /* T = sum over k != am of e^(x_k - m), in blocks of SM_BLOCK (a partial sum per block,
-     * in index order) */
+    uint16_t *h = (uint16_t *)j->out + o;
+    if (st == 1) {
+        j->cv->from32(yb, h, nb);
+        return;
+    }
+    uint16_t t[SM_BLOCK];
+    j->cv->from32(yb, t, nb);
+    for (size_t k = 0; k < nb; k++) h[k * st] = t[k];
+}
+
+/* One row of the forward, in blocks of SM_BLOCK, with the path's kernels
+ * (kernels/softmax_exp.inc). Pass 1: m = the largest value (NaN: a NaN in the row). Pass 2:
+ * e_k = e^(x_k - m) in double; T = the sum of the e_k with x_k != m (per block in the
+ * kernel's double lanes, the block sums added in order), plus c - 1 for the c elements equal
+ * to m (each term exactly 1; one of them is S's leading 1). Pass 3: softmax
+ * y_k = e_k * (1 / (1 + T)) (the e_k kept from pass 2 for rows up to SM_KEEP, recomputed - the
+ * same bits - beyond), log_softmax y_k = (x_k - m) - log1p(T). Each y is rounded to fp32 once
+ * (and, on 16-bit storage, that fp32 value to the 16-bit type once). The bound is
+ * include/activ.h's:
+ *   e_k: relative error < 2^-28.9 + 2^-44.6 (softmax_exp.inc); T: each term's, plus the
+ *   summation's < (256 + n/256) 1.01 * 2^-53 < 2^-29 for n < 2^32 (non-negative terms;
+ *   c - 1 is exact);
+ *   softmax: e_k, S = 1 + T, r = 1/S (2^-53) and the product (2^-53): < 2^-27.3 relative,
+ *   so the fp32 result is within 0.5 + 2^-27.3 * 2^24 < 0.6 ULP;
+ *   log_softmax: log1p(T) (glibc, < 1 double ULP; condition number <= 1) relative < 2^-27.9,
+ *   y_k = d_k - L a sum of two values of one sign (d_k <= 0, -L <= 0): < 2^-27.8, within
+ *   0.5 + 2^-3.8 < 0.58 ULP. */
+static void sm_fwd_row(const sm_job *j, int logf, size_t base, size_t len, size_t st)
+{
+    const activ_smk *K = &j->kt->sm;
+    float xb[SM_BLOCK], yb[SM_BLOCK], xrow[SM_KEEP];
+    double eb[SM_BLOCK], kept[SM_KEEP];
+    /* a row that needs converting or gathering is read once, into xrow, when it fits */
+    const float *xr = NULL;
+    if ((j->cv || st != 1) && len <= SM_KEEP) {
+        for (size_t b = 0; b < len; b += SM_BLOCK) {
+            const size_t nb = len - b < SM_BLOCK ? len - b : SM_BLOCK;
+            const float *x = sm_load(j, base, st, b, nb, xrow + b);
+            if (x != xrow + b) memcpy(xrow + b, x, nb * sizeof(float));
+        }
+        xr = xrow;
+    }
+#define SM_X(b, nb) (xr ? xr + (b) : sm_load(j, base, st, (b), (nb), xb))
+    float m = 0.0f;
+    for (size_t b = 0; b < len && m == m; b += SM_BLOCK) {
+        const size_t nb = len - b < SM_BLOCK ? len - b : SM_BLOCK;
+        float bm = K->max(SM_X(b, nb), nb);
+        if (b == 0 || !(bm <= m)) m = bm; /* NaN sticks */
+    }
+    if (!isfinite(m)) { /* NaN, +inf or a row of only -inf: NaN everywhere (PyTorch's result) */
+        for (size_t k = 0; k < SM_BLOCK; k++) yb[k] = NAN;
+        for (size_t b = 0; b < len; b += SM_BLOCK) {
+            const size_t nb = len - b < SM_BLOCK ? len - b : SM_BLOCK;
+            float *y = sm_outbuf(j, base, st, b, yb);
+            if (y != yb) memcpy(y, yb, nb * sizeof(float));
+            sm_flush(j, base, st, b, nb, yb);
+        }
+        return;
+    }
+    const double dm = m;
+    const int keep = !logf && len <= SM_KEEP;
+    size_t cnt = 0;
     double T = 0.0;
     for (size_t b = 0; b < len; b += SM_BLOCK) {
-        const size_t end = len - b < SM_BLOCK ? len : b + SM_BLOCK;
-        double part = 0.0;
-        for (size_t k = b; k < end; k++) {
-            if (k == am) continue;
-            double e = sm_exp(lowp, x[k * st], dm);
-            part += e;
-            if (lowp && !logf) y[k * st] = (float)e; /* in place: x[k] is not read again */
+        const size_t nb = len - b < SM_BLOCK ? len - b : SM_BLOCK;
+        T += K->exp_sum(SM_X(b, nb), dm, keep ? kept + b : NULL, nb, &cnt);
+    }
+    T += (double)(cnt - 1); /* cnt >= 1: m is one of the row's values */
+    const double L = logf ? log1p(T) : 0.0, r = 1.0 / (1.0 + T);
+    for (size_t b = 0; b < len; b += SM_BLOCK) {
+        const size_t nb = len - b < SM_BLOCK ? len - b : SM_BLOCK;
+        float *y = sm_outbuf(j, base, st, b, yb);
+        if (logf) {
+            K->logsub(SM_X(b, nb), dm, L, y, nb);
+        } else {
+            const double *e = kept + b;
+            if (!keep) {
+                size_t c2 = 0;
+                (void)K->exp_sum(SM_X(b, nb), dm, eb, nb, &c2);
+                e = eb;
+            }
+            K->scale(e, r, y, nb);
         }
-        T += part;
+        sm_flush(j, base, st, b, nb, yb);
     }
-    if (!logf && lowp) {
-        double r = 1.0 / (1.0 + T);
-        for (size_t k = 0; k < len; k++) y[k * st] = k == am ? (float)r : (float)(y[k * st] * r);
-    } else if (!logf) {
-        double S = 1.0 + T;
-        for (size_t k = 0; k < len; k++) y[k * st] = (float)(exp((double)x[k * st] - dm) / S);
-    } else {
-        double L = log1p(T);
-        for (size_t k = 0; k < len; k++) y[k * st] = (float)(((double)x[k * st] - dm) - L);
-    }
+#undef SM_X
 }
 
 /* softmax backward: dx_k = y_k (dy_k - s), s = sum dy_j y_j exactly */
@@ -271,14 +313,14 @@ static void sm_chunk(void *ctx, size_t c)
     for (size_t r = r0; r < r1; r++) {
         size_t o = r / inner, i = r % inner;
         size_t base = o * len * inner + i;
+        const float *y = (const float *)j->x + base;
+        float *dx = (float *)j->out + base;
         switch (j->op) {
-        case SM_FWD: sm_fwd_row(0, 0, j->x + base, j->out + base, len, inner); break;
-        case SM_LOG_FWD: sm_fwd_row(1, 0, j->x + base, j->out + base, len, inner); break;
-        case SM_FWD16: sm_fwd_row(0, 1, j->x + base, j->out + base, len, inner); break;
-        case SM_LOG_FWD16: sm_fwd_row(1, 1, j->x + base, j->out + base, len, inner); break;
-        case SM_BWD: sm_bwd_row(j->x + base, j->dy + base, j->out + base, len, inner); break;
-        case SM_LOG_BWD16: sm_log_bwd_row(1, j->x + base, j->dy + base, j->out + base, len, inner); break;
-        default: sm_log_bwd_row(0, j->x + base, j->dy + base, j->out + base, len, inner); break;
+        case SM_FWD: sm_fwd_row(j, 0, base, len, inner); break;
+        case SM_LOG_FWD: sm_fwd_row(j, 1, base, len, inner); break;
+        case SM_BWD: sm_bwd_row(y, j->dy + base, dx, len, inner); break;
+        case SM_LOG_BWD16: sm_log_bwd_row(1, y, j->dy + base, dx, len, inner); break;
+        default: sm_log_bwd_row(0, y, j->dy + base, dx, len, inner); break;
         }
     }
 }
@@ -288,6 +330,22 @@ static void sm_chunk(void *ctx, size_t c)
 #define SM_CHUNK_ELEMS 16384
 #define SM_SERIAL 32768
 #define SM_MAX_CHUNKS 64
+
+/* the rows of j (shape and pointers set) in chunks */
+static void sm_go(sm_job *j)
+{
+    j->kt = activ_kernels_current();
+    j->rows = j->s.outer * j->s.inner;
+    size_t rpc = SM_CHUNK_ELEMS / j->s.len;
+    if (rpc < 1) rpc = 1;
+    size_t minrpc = (j->rows + SM_MAX_CHUNKS - 1) / SM_MAX_CHUNKS;
+    if (rpc < minrpc) rpc = minrpc;
+    if (j->s.total <= SM_SERIAL) rpc = j->rows;
+    j->rows_per_chunk = rpc;
+    size_t nchunks = (j->rows + rpc - 1) / rpc;
+    if (nchunks == 1) sm_chunk(j, 0);
+    else activ_parallel_for(nchunks, sm_chunk, j);
+}
 
 static activ_status sm_run(int op, const float *in, const float *dy, float *out,
                            const size_t *shape, int ndim, int axis)
@@ -305,16 +363,7 @@ static activ_status sm_run(int op, const float *in, const float *dy, float *out,
     j.x = in;
     j.dy = dy;
     j.out = out;
-    j.rows = j.s.outer * j.s.inner;
-    size_t rpc = SM_CHUNK_ELEMS / j.s.len;
-    if (rpc < 1) rpc = 1;
-    size_t minrpc = (j.rows + SM_MAX_CHUNKS - 1) / SM_MAX_CHUNKS;
-    if (rpc < minrpc) rpc = minrpc;
-    if (j.s.total <= SM_SERIAL) rpc = j.rows;
-    j.rows_per_chunk = rpc;
-    size_t nchunks = (j.rows + rpc - 1) / rpc;
-    if (nchunks == 1) sm_chunk(&j, 0);
-    else activ_parallel_for(nchunks, sm_chunk, &j);
+    sm_go(&j);
     return ACTIV_OK;
 }
 
@@ -330,10 +379,19 @@ activ_status activ_log_softmax_forward(const float *x, float *y, const size_t *s
     return sm_run(SM_LOG_FWD, x, NULL, y, shape, ndim, axis);
 }
 
-activ_status activ_softmax_forward_lowp(int logf, const float *x, float *y, const size_t *shape,
-                                        int ndim, int axis)
+activ_status activ_softmax_forward16_rows(activ_half dt, int logf, const uint16_t *x,
+                                          uint16_t *y, const size_t *shape, int ndim, int axis)
 {
-    return sm_run(logf ? SM_LOG_FWD16 : SM_FWD16, x, NULL, y, shape, ndim, axis);
+    sm_job j;
+    memset(&j, 0, sizeof j);
+    activ_status st = sm_shape_of(shape, ndim, axis, &j.s);
+    if (st != ACTIV_OK || j.s.total == 0) return st;
+    j.op = logf ? SM_LOG_FWD : SM_FWD;
+    j.cv = activ_half_cvt(dt);
+    j.x = x;
+    j.out = y;
+    sm_go(&j);
+    return ACTIV_OK;
 }
 
 activ_status activ_log_softmax_backward_lowp(const float *y, const float *dy, float *dx,

@@ -8,7 +8,7 @@
  *     16-bit result, include/activ.h) only by accuracy;
  *   - accuracy against long double references written from the definitions: within the
  *     0.51 ULP16 the header argues (forward and backward), on all 65536 values of a for the
- *     gated units and on random rows, wide and narrow, for softmax;
+ *     gated units and on random rows, wide and narrow, for softmax (on every path);
  *   - the same bits for 1 and 2 threads on a call large enough to be split;
  *   - argument errors (PARAM, KIND, NULL, SHAPE, OVERLAP), nothing written on failure. */
 #include <math.h>
@@ -222,8 +222,16 @@ static void sm_case(activ_half dt, int logf, const size_t *shape, int ndim, int 
     activ_status s2 = logf ? activ_log_softmax_backward16(dt, y, dy, dx, shape, ndim, axis)
                            : activ_softmax_backward16(dt, y, dy, dx, shape, ndim, axis);
     CHECK_STATUS(s2, ACTIV_OK, "softmax backward16");
-    /* plumbing: softmax backward is the rounded fp32 call (the forwards and log_softmax
-     * backward have their own 16-bit arithmetic: checked by accuracy below) */
+    /* plumbing: the forwards and softmax backward are the rounded fp32 call (log_softmax
+     * backward has its own 16-bit arithmetic: checked by accuracy below) */
+    {
+        int bad = 0;
+        if (logf) activ_log_softmax_forward(xf, dxf, shape, ndim, axis);
+        else activ_softmax_forward(xf, dxf, shape, ndim, axis);
+        for (size_t i = 0; i < n; i++) bad += y[i] != activ_half_from_f32(dt, dxf[i]);
+        CHECK(bad == 0, "%s %s forward axis %d: %d results differ from the rounded fp32 call",
+              dt_name(dt), logf ? "log_softmax" : "softmax", axis, bad);
+    }
     if (!logf) {
         int bad = 0;
         activ_softmax_backward(yf, dyf, dxf, shape, ndim, axis);
@@ -323,12 +331,21 @@ int main(void)
             for (int k = 0; k < ACTIV_GLU_COUNT; k++) glu_case((activ_half)dt, (activ_glu_kind)k);
         }
         activ_set_isa(saved);
-        for (int logf = 0; logf < 2; logf++) {
-            const size_t s3[3] = {5, 33, 7}, wide[2] = {3, 2000};
-            for (int axis = -1; axis >= -3; axis--) sm_case((activ_half)dt, logf, s3, 3, axis, 8.0f);
-            sm_case((activ_half)dt, logf, wide, 2, -1, 30.0f);
-            sm_case((activ_half)dt, logf, wide, 2, -1, 90.0f); /* e^a down to underflow */
+        /* softmax: its forwards' e^(x - m) is a kernel of each path too. Rows of 2000 keep
+         * their terms between passes, rows of 5000 (along the last axis, and strided along
+         * the first) recompute them (src/softmax.c) */
+        for (int ii = 0; ii < nisa; ii++) {
+            CHECK_STATUS(activ_set_isa(ks[ii]->isa), ACTIV_OK, "set isa");
+            for (int logf = 0; logf < 2; logf++) {
+                const size_t s3[3] = {5, 33, 7}, wide[2] = {3, 2000}, long2[2] = {2, 5000}, tall[2] = {5000, 3};
+                for (int axis = -1; axis >= -3; axis--) sm_case((activ_half)dt, logf, s3, 3, axis, 8.0f);
+                sm_case((activ_half)dt, logf, wide, 2, -1, 30.0f);
+                sm_case((activ_half)dt, logf, wide, 2, -1, 90.0f); /* e^a down to underflow */
+                sm_case((activ_half)dt, logf, long2, 2, -1, 30.0f);
+                sm_case((activ_half)dt, logf, tall, 2, 0, 30.0f);
+            }
         }
+        activ_set_isa(saved);
     }
     threads_case();
     error_cases();

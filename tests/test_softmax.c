@@ -173,6 +173,15 @@ static void specials(void)
     double want = -log1p(exp(-40.0) + exp(-41.0));
     CHECK_ULP(y[0], want, 1, "log_softmax max element with T = e^-40");
     CHECK(y[0] != 0, "log_softmax max element is not rounded to 0");
+    /* the rest -inf: e^-inf is exactly 0, so T = 0 and the max element's log_softmax is +0;
+     * the rest finite but far below: the exact value is a tiny negative, rounded to -0 */
+    float r7[3] = {0, -inf, -inf}, r8[3] = {0, -1000, -inf};
+    activ_log_softmax_forward(r7, y, sh, 1, 0);
+    CHECK(y[0] == 0 && !signbit(y[0]) && y[1] == -inf, "log_softmax {0, -inf, -inf}: +0, -inf");
+    activ_softmax_forward(r7, y, sh, 1, 0);
+    CHECK(y[0] == 1 && y[1] == 0 && !signbit(y[1]), "softmax {0, -inf, -inf}: 1, +0");
+    activ_log_softmax_forward(r8, y, sh, 1, 0);
+    CHECK(y[0] == 0 && signbit(y[0]) && y[1] == -1000, "log_softmax {0, -1000, -inf}: -0, -1000");
     /* every row length 1..11 (the max search takes four lanes, then a tail) with a NaN, or
      * the one large value, at every position: a NaN anywhere makes the row NaN; the max is
      * found wherever it sits (a missed one would overflow e^(x - m)) */
@@ -245,7 +254,8 @@ static void threads(void)
     free(x), free(dy), free(a), free(b);
 }
 
-int main(void)
+/* random tensors of every shape along every axis, against the oracle */
+static void accuracy(void)
 {
     tu_rng r;
     tu_rng_seed(&r, 2024);
@@ -268,6 +278,23 @@ int main(void)
             check_all(x, dy, cases[c].shape, cases[c].ndim, axis, what);
         free(x), free(dy);
     }
+}
+
+int main(void)
+{
+    tu_rng r;
+    tu_rng_seed(&r, 7);
+    /* the forwards' e^(x - m) is a kernel of each path (kernels/softmax_exp.inc): every
+     * path this CPU supports */
+    const activ_kernels *ks[ACTIV_ISA_COUNT];
+    const int nisa = tu_isas(ks);
+    const activ_isa saved = activ_get_isa();
+    for (int ii = 0; ii < nisa; ii++) {
+        CHECK_STATUS(activ_set_isa(ks[ii]->isa), ACTIV_OK, "set isa");
+        accuracy();
+        specials();
+    }
+    activ_set_isa(saved);
     /* backward with heavy cancellation: dy constant, so dy_k - sum dy*y = c (1 - sum y) */
     {
         size_t sh[1] = {1000};
@@ -276,7 +303,6 @@ int main(void)
         check_op(2, y, dy, sh, 1, 0, "cancelling dy");
         free(y), free(dy);
     }
-    specials();
     errors();
     threads();
     for (int op = 0; op < 4; op++) printf("test_softmax: %-16s max %.3f ULP\n", op_name[op], ulp_max[op]);

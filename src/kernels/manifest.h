@@ -179,6 +179,17 @@ typedef void (*activ_gfwd_fn)(const float *a, const float *b, float *y, size_t n
 typedef void (*activ_gbwd_fn)(const float *a, const float *b, const float *dy, float *da,
                               float *db, size_t n);
 
+/* softmax and log_softmax's forward on a block of a row of contiguous floats
+ * (kernels/softmax_exp.inc has the details); any n >= 1 and alignment */
+typedef struct activ_smk {
+    float (*max)(const float *x, size_t n); /* NaN if any x[k] is NaN */
+    /* e[k] = e^(x[k] - m) in double if e != NULL (m finite, x[k] <= m); returns the sum over
+     * x[k] != m and adds the count of x[k] == m to *cnt */
+    double (*exp_sum)(const float *x, double m, double *e, size_t n, size_t *cnt);
+    void (*scale)(const double *e, double r, float *y, size_t n);          /* y = e * r */
+    void (*logsub)(const float *x, double m, double L, float *y, size_t n); /* (x - m) - L */
+} activ_smk;
+
 typedef struct activ_kernels {
     activ_isa isa;
     activ_fwd_fn fwd[ACTIV_KIND_COUNT];
@@ -186,6 +197,7 @@ typedef struct activ_kernels {
     activ_bwd_fn bwdy[ACTIV_KIND_COUNT]; /* NULL where there is no from-output form */
     activ_gfwd_fn gfwd[ACTIV_GLU_COUNT];
     activ_gbwd_fn gbwd[ACTIV_GLU_COUNT];
+    activ_smk sm;
 } activ_kernels;
 
 /* The table of one path, or NULL when the path is not compiled in or the CPU/OS lacks it. */
