@@ -378,8 +378,12 @@ ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void 
  *   within 0.5 + 2^-26 ULP of the exact y_k (dy_k - s) for the given fp32 y and dy, even
  *   when dy_k - s cancels. The expansion usually has 1 to 3 parts (cost: a few adds per
  *   element).
- *   Backward, log_softmax. t = sum dy_j exactly (as above, rounded once), then
- *   q = e^(y_k) * t and dx_k = dy_k - q in long double (64-bit significand on x86-64:
+ *   Backward, log_softmax. t = sum dy_j exactly (as above, rounded once). First in double:
+ *   q = e^(y_k) * t (glibc's exp; |error| <= (np + 3) u |q| <= 2^-43.6 |q| for the np <= 640
+ *   parts of t's expansion) and dy_k - q; where that difference is at least 2^-10 |q| (and
+ *   q normal and finite), it is within 2^-33.5 of dx_k, so the fp32 result within
+ *   0.5 + 2^-9 ULP. Elsewhere (dy_k and q agree to 10 bits, or q is 0, tiny, huge or NaN)
+ *   q = e^(y_k) * t and dx_k = dy_k - q again in long double (64-bit significand on x86-64:
  *   expl within 2 of its ULPs, so q has relative error < 2^-61). dx_k is then within
  *   0.5 + 2^-61 |q| / ULP(dx_k) ULP: within 2 ULP whenever |dx_k| >= 2^-37 |q|, and in
  *   general |error| <= 2^-61 |q| + 0.5 ULP. e^(y_k) is transcendental, so dy_k and q never

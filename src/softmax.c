@@ -273,7 +273,11 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
 }
 
 /* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j exactly. For an fp32 result
- * q = e^(y_k) t in long double (|error| <= 2^-61 |q|, include/activ.h). lowp (16-bit
+ * first in double, as below (libm's exp; |error of q| <= (np + 3) 2^-53 |q| <= 2^-43.6 |q|,
+ * np <= SM_XMAX): where |dy_k - q| >= 2^-10 |q| (no cancellation to speak of; q normal and
+ * finite) that result's error is below 2^-33.5 |dx_k|, i.e. 0.5 + 2^-9 ULP after the fp32
+ * rounding. Elsewhere (dy_k and q agree to 10 bits, q tiny, huge or NaN, t = 0) q and the
+ * difference again in long double (|error| <= 2^-61 |q|, include/activ.h); lowp (16-bit
  * results, activ_log_softmax_backward_lowp): in double, libm's exp (< 1 ULP) and t rounded
  * from the exact expansion of np parts (np 2^-53 relative): |error| <= (np + 3) 2^-53 |q|,
  * which is below 2^-19 |dx_k| (1/256 of an fp16 ULP) unless dy_k and q agree to
@@ -297,8 +301,15 @@ static void sm_log_bwd_row(int lowp, const float *y, const float *dy, float *dx,
             dx[k * st] = (float)((double)dy[k * st] - exp((double)y[k * st]) * td);
         return;
     }
-    long double t = (finite && np < SM_XMAX) ? sm_round_l(p, np) : (long double)naive;
+    const int exact = finite && np < SM_XMAX;
+    const double td = exact ? sm_round(p, np) : naive;
+    const long double t = exact ? sm_round_l(p, np) : (long double)naive;
     for (size_t k = 0; k < len; k++) {
+        const double qd = exp((double)y[k * st]) * td, dd = (double)dy[k * st] - qd;
+        if (fabs(dd) >= 0x1p-10 * fabs(qd) && fabs(qd) >= 0x1p-1000 && fabs(qd) <= 0x1p1000) {
+            dx[k * st] = (float)dd;
+            continue;
+        }
         long double q = expl((long double)y[k * st]) * t;
         dx[k * st] = (float)((long double)dy[k * st] - q);
     }

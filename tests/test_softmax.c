@@ -303,6 +303,18 @@ int main(void)
         check_op(2, y, dy, sh, 1, 0, "cancelling dy");
         free(y), free(dy);
     }
+    /* log_softmax backward as under NLL: dy = -1 at a dominant element (p = 1 - ~2^-37),
+     * 0 elsewhere, so dx = p - 1 cancels to ~37 bits there (the long double path) and not
+     * elsewhere (the double one) */
+    {
+        size_t sh[2] = {4, 50};
+        float *x = tu_alloc(200), *y = tu_alloc(200), *dy = tu_alloc(200);
+        for (int i = 0; i < 200; i++) x[i] = tu_rng_range(&r, -1, 1), dy[i] = 0.0f;
+        for (int o = 0; o < 4; o++) x[o * 50 + 7 * o] = 30.0f - (float)o, dy[o * 50 + 7 * o] = -1.0f;
+        activ_log_softmax_forward(x, y, sh, 2, -1);
+        check_op(3, y, dy, sh, 2, -1, "NLL-like dy");
+        free(x), free(y), free(dy);
+    }
     errors();
     threads();
     for (int op = 0; op < 4; op++) printf("test_softmax: %-16s max %.3f ULP\n", op_name[op], ulp_max[op]);
