@@ -371,18 +371,23 @@ ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void 
  *             at most the larger of the two plus u: < 2^-27.8, within 0.58 ULP.
  *   (Writing S = 1 + T and using log1p is what keeps the max element's log_softmax, -L,
  *   accurate when T is tiny; log(S) would lose it.)
- *   Backward, softmax. Every product dy_j * y_j is exact in double (24 x 24 bits), and s is
- *   summed EXACTLY (a non-overlapping expansion of doubles, Shewchuk's grow-expansion as in
- *   Python's math.fsum); dy_k - s is then formed exactly in the same expansion and rounded
- *   to double (relative error <= 2u), multiplied by y_k (u) and rounded to fp32 once:
- *   within 0.5 + 2^-26 ULP of the exact y_k (dy_k - s) for the given fp32 y and dy, even
- *   when dy_k - s cancels. The expansion usually has 1 to 3 parts (cost: a few adds per
- *   element).
- *   Backward, log_softmax. t = sum dy_j exactly (as above, rounded once). First in double:
- *   q = e^(y_k) * t (glibc's exp; |error| <= (np + 3) u |q| <= 2^-43.6 |q| for the np <= 640
- *   parts of t's expansion) and dy_k - q; where that difference is at least 2^-10 |q| (and
- *   q normal and finite), it is within 2^-33.5 of dx_k, so the fp32 result within
- *   0.5 + 2^-9 ULP. Elsewhere (dy_k and q agree to 10 bits, or q is 0, tiny, huge or NaN)
+ *   Backward, softmax. Every product dy_j * y_j is exact in double (24 x 24 bits). s is
+ *   first summed compensated (Ogita, Rump and Oishi's Sum2, in four chains) with an
+ *   a-posteriori bound; where that bound shows the double sd within 2^-45.9 |s| it is used,
+ *   otherwise s is summed EXACTLY (a non-overlapping expansion of doubles, Shewchuk's
+ *   grow-expansion as in Python's math.fsum) and rounded (within 2^-43.6 |s|). Where
+ *   |dy_k - sd| >= 2^-16 |sd| (2^-10 after the exact sum), dy_k - sd in double is within
+ *   2^-29.9 of dy_k - s (relative), and the fp32 result within 0.5 + 2^-5.9 ULP. Elsewhere
+ *   dy_k - s is formed exactly in the expansion and rounded to double (relative error
+ *   <= 2u), multiplied by y_k (u) and rounded to fp32 once: within 0.5 + 2^-26 ULP of the
+ *   exact y_k (dy_k - s) for the given fp32 y and dy, even when dy_k - s cancels.
+ *   Backward, log_softmax. t = sum dy_j as above (td in double, within 2^-45.9 or, after
+ *   the exact sum, 2^-43.6). First in double: q = e^(y_k) * td (glibc's exp; |error| <=
+ *   2^-45.6 |q|, 2^-43.5 after the exact sum) and dy_k - q; where that difference is at
+ *   least 2^-16 |q| (2^-10) and q is normal and finite, it is within 2^-29.6 of dx_k
+ *   (relative), so the fp32 result within 0.5 + 2^-5.6 ULP. Elsewhere (dy_k and q agree
+ *   to 16 (10) bits, or q is 0, tiny, huge or NaN) t is taken within 2^-63 (Sum2's pair
+ *   where its bound allows, else the exact sum) and
  *   q = e^(y_k) * t and dx_k = dy_k - q again in long double (64-bit significand on x86-64:
  *   expl within 2 of its ULPs, so q has relative error < 2^-61). dx_k is then within
  *   0.5 + 2^-61 |q| / ULP(dx_k) ULP: within 2 ULP whenever |dx_k| >= 2^-37 |q|, and in
@@ -544,7 +549,7 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * and each result is rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
  * gives for the same (converted) inputs (a NaN where it gives a NaN; the sign and payload of a
  * NaN may differ), and the argument above carries over: the fp32 call is within k fp32 ULPs
- * (softmax forward 0.6, log_softmax forward 0.58, softmax backward 0.5 + 2^-26, the gated
+ * (softmax forward 0.6, log_softmax forward 0.58, softmax backward 0.52, the gated
  * units 0.55 forward and 0.6 backward), so the
  * 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16 instead of 2^-13).
  * Except where a 16-bit result needs less:

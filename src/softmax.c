@@ -238,84 +238,200 @@ static void sm_fwd_row(const sm_job *j, int logf, size_t base, size_t len, size_
 #undef SM_X
 }
 
-/* softmax backward: dx_k = y_k (dy_k - s), s = sum dy_j y_j exactly */
+/* ---- the backwards' row sums ------------------------------------------------------------
+ * s = sum_k t_k with t_k = dy_k y_k (softmax; exact in double, 24 x 24 bits) or dy_k
+ * (log_softmax). First compensated, in one pass: Ogita, Rump and Oishi's Sum2 (TwoSum of
+ * each term into hi, the rounding errors summed into lo) gives hi + lo within
+ * gamma_{n-1}^2 A of s, A = sum |t_k| (gamma_k = k u / (1 - k u), u = 2^-53; no underflow
+ * can break it: every nonzero term is at least 2^-298). Where that a-posteriori
+ * bound is small enough against |hi + lo| it serves; otherwise the exact expansion (sm_grow)
+ * gives s, in a second pass, only then. */
+typedef struct sm_sum {
+    int finite;      /* every term finite; else `plain` is the plain double sum (IEEE rules) */
+    double hi, lo;   /* Sum2 */
+    double err;      /* |hi + lo - s| <= err (sm_sum_row) */
+    double plain;
+    int np;          /* the expansion's parts, once built (-1: not yet) */
+    double p[SM_XMAX];
+} sm_sum;
+
+static double sm_term(const float *y, const float *dy, size_t k, size_t st)
+{
+    return y ? (double)dy[k * st] * (double)y[k * st] : (double)dy[k * st];
+}
+
+/* TwoSum: a + b = *h + (returned) exactly */
+static inline double sm_two_sum(double a, double b, double *h)
+{
+    double s = a + b, bv = s - a;
+    *h = s;
+    return (a - (s - bv)) + (b - bv);
+}
+
+/* y NULL: t_k = dy_k. Four Sum2 chains (t_k into chain k % 4: independent, so they overlap
+ * in the pipeline), then the four (hi, lo) pairs added: the his by TwoSum (exact; each error
+ * e is at most u |partial sum| <= u A), the los and the es in 6 rounded additions whose
+ * partial sums are at most sum gamma_{n/4} A_j + 3 u A <= (gamma_n + 3u) A. With chain j's
+ * own bound gamma_{n_j}^2 A_j this gives |hi + lo - s| <= gamma_n^2 A + 6 u (gamma_n + 3u) A
+ * <= 32 (n u)^2 A (n >= 1, n u < 2^-20). */
+#define SM_SUM2_STEP(c, t)                                                                 \
+    do {                                                                                   \
+        double t_ = (t);                                                                   \
+        lo##c += sm_two_sum(hi##c, t_, &hi##c);                                            \
+        A##c += fabs(t_);                                                                  \
+    } while (0)
+
+static inline __attribute__((always_inline)) void sm_sum_rowp(int prod, sm_sum *S, const float *y,
+                                                               const float *dy, size_t len,
+                                                               size_t st)
+{
+    double hi0 = 0, hi1 = 0, hi2 = 0, hi3 = 0, lo0 = 0, lo1 = 0, lo2 = 0, lo3 = 0;
+    double A0 = 0, A1 = 0, A2 = 0, A3 = 0;
+#define SM_T(k) (prod ? (double)dy[(k) * st] * (double)y[(k) * st] : (double)dy[(k) * st])
+    size_t k = 0;
+    for (; k + 4 <= len; k += 4) {
+        SM_SUM2_STEP(0, SM_T(k));
+        SM_SUM2_STEP(1, SM_T(k + 1));
+        SM_SUM2_STEP(2, SM_T(k + 2));
+        SM_SUM2_STEP(3, SM_T(k + 3));
+    }
+    if (k < len) SM_SUM2_STEP(0, SM_T(k));
+    if (k + 1 < len) SM_SUM2_STEP(1, SM_T(k + 1));
+    if (k + 2 < len) SM_SUM2_STEP(2, SM_T(k + 2));
+#undef SM_T
+    double h01, h23, h, e01 = sm_two_sum(hi0, hi1, &h01), e23 = sm_two_sum(hi2, hi3, &h23);
+    double e = sm_two_sum(h01, h23, &h);
+    const double Aall = (A0 + A1) + (A2 + A3);
+    S->np = -1;
+    S->finite = isfinite(Aall);
+    S->hi = h;
+    S->lo = ((lo0 + lo1) + (lo2 + lo3)) + ((e01 + e23) + e);
+    const double g = (double)len * 0x1p-53;
+    S->err = 32.0 * g * g * Aall * (1.0 + 0x1p-20); /* Aall's own rounding: < n u */
+    if (!S->finite) {
+        S->plain = 0.0;
+        for (k = 0; k < len; k++) S->plain += sm_term(y, dy, k, st);
+    }
+}
+#undef SM_SUM2_STEP
+
+static void sm_sum_row(sm_sum *S, const float *y, const float *dy, size_t len, size_t st)
+{
+    if (y) sm_sum_rowp(1, S, y, dy, len, st);
+    else sm_sum_rowp(0, S, y, dy, len, st);
+}
+
+/* the exact expansion of s (S finite), built on first use: before any output is written,
+ * since an output may be dy or y */
+static const double *sm_exact(sm_sum *S, const float *y, const float *dy, size_t len, size_t st)
+{
+    if (S->np < 0) {
+        S->np = 0;
+        for (size_t k = 0; k < len; k++) S->np = sm_grow(S->p, S->np, sm_term(y, dy, k, st));
+    }
+    return S->p;
+}
+
+/* s in double: hi + lo where err <= 2^-46 |hi + lo| (then the rounding adds u: within
+ * 2^-45.9 |s|; *win = 2^-16), else the expansion rounded (np 2^-53 <= 2^-43.6 at most,
+ * np <= 640 parts, a few in practice; *win = 2^-10). A difference x - sd with
+ * |x - sd| >= win |sd| is then within 2^-29.9 (2^-33.6) of x - s, relative. */
+static double sm_sum_d(sm_sum *S, const float *y, const float *dy, size_t len, size_t st,
+                       double *win)
+{
+    const double d = S->hi + S->lo;
+    if (S->err <= 0x1p-46 * fabs(d)) {
+        *win = 0x1p-16;
+        return d;
+    }
+    sm_exact(S, y, dy, len, st);
+    *win = 0x1p-10;
+    return sm_round(S->p, S->np);
+}
+
+/* s in long double within 2^-63 |s|: hi + lo where err <= 2^-64 |hi + lo|, else the
+ * expansion rounded in long double (a few parts, each step 2^-64) */
+static long double sm_sum_l(sm_sum *S, const float *y, const float *dy, size_t len, size_t st)
+{
+    const long double d = (long double)S->hi + S->lo;
+    if (S->err <= 0x1p-64 * fabsl(d)) return d;
+    sm_exact(S, y, dy, len, st);
+    return sm_round_l(S->p, S->np);
+}
+
+/* softmax backward: dx_k = y_k (dy_k - s), s = sum dy_j y_j. First in double: sd from
+ * sm_sum_d; where |sd - dy_k| >= win |sd|, r = sd - dy_k is within 2^-29.9 of s - dy_k
+ * (relative), and the fp32 result within 0.5 + 2^-5.9 ULP. Elsewhere s - dy_k exactly, as
+ * the expansion's parts plus -dy_k through TwoSum (no magnitude test or zero elimination:
+ * the parts are sm_grow's with its zero parts left in, and adding a zero changes no partial
+ * sum), rounded largest part first: within 0.5 + 2^-26 ULP. -(sd - dy_k), not dy_k - sd:
+ * the exact path's sign of zero. */
 static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, size_t st)
 {
-    double p[SM_XMAX];
-    int np = 0, finite = 1;
-    double naive = 0.0;
-    for (size_t k = 0; k < len; k++) {
-        double t = (double)dy[k * st] * (double)y[k * st]; /* exact */
-        naive += t;
-        if (!isfinite(t)) finite = 0;
-        if (finite && np < SM_XMAX) np = sm_grow(p, np, t);
-    }
-    if (!finite || np >= SM_XMAX) { /* IEEE rules (NaN / inf); the cap is never reached */
+    sm_sum S;
+    sm_sum_row(&S, y, dy, len, st);
+    if (!S.finite) { /* IEEE rules (NaN / inf) */
         for (size_t k = 0; k < len; k++)
-            dx[k * st] = (float)((double)y[k * st] * ((double)dy[k * st] - naive));
+            dx[k * st] = (float)((double)y[k * st] * ((double)dy[k * st] - S.plain));
         return;
     }
-    /* -(dy_k - s) exactly as p's parts plus -dy_k, through TwoSum (no magnitude test, no
-     * zero elimination), then rounded largest part first: the parts are sm_grow's with its
-     * zero parts left in, and adding a zero changes no partial sum, so r is sm_grow and
-     * sm_round's value bit for bit, without their branches and copy. */
-    const double sd = sm_round(p, np);
+    double win;
+    const double sd = sm_sum_d(&S, y, dy, len, st, &win);
+    /* the expansion, if an element needs it, before any dx is written (dx may be dy or y) */
+    const double thr = win * fabs(sd);
+    int need = 0;
+    for (size_t k = 0; k < len; k++) need |= !(fabs(sd - (double)dy[k * st]) >= thr);
+    if (!need) {
+        for (size_t k = 0; k < len; k++)
+            dx[k * st] = (float)((double)y[k * st] * -(sd - (double)dy[k * st]));
+        return;
+    }
+    const double *p = sm_exact(&S, y, dy, len, st);
     for (size_t k = 0; k < len; k++) {
-        /* first in double: sd is within np 2^-53 <= 2^-43.6 of s (relative); where
-         * |sd - dy_k| >= 2^-10 |sd|, r is within 2^-33.5 of s - dy_k and the fp32 result
-         * within 0.5 + 2^-9 ULP. -(sd - dy_k), not dy_k - sd: the exact path's sign of zero. */
         double r0 = sd - (double)dy[k * st];
-        if (fabs(r0) >= 0x1p-10 * fabs(sd)) {
+        if (fabs(r0) >= thr) {
             dx[k * st] = (float)((double)y[k * st] * -r0);
             continue;
         }
         double yk = y[k * st], x = -(double)dy[k * st], lo[SM_XMAX];
-        for (int j = 0; j < np; j++) {
+        for (int j = 0; j < S.np; j++) {
             double hi = x + p[j], bv = hi - x;
             lo[j] = (x - (hi - bv)) + (p[j] - bv);
             x = hi;
         }
         double r = 0.0 + x; /* sm_round's start: -0 becomes +0 */
-        for (int j = np - 1; j >= 0; j--) r += lo[j];
+        for (int j = S.np - 1; j >= 0; j--) r += lo[j];
         dx[k * st] = (float)(yk * -r);
     }
 }
 
-/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j exactly. For an fp32 result
- * first in double, as below (libm's exp; |error of q| <= (np + 3) 2^-53 |q| <= 2^-43.6 |q|,
- * np <= SM_XMAX): where |dy_k - q| >= 2^-10 |q| (no cancellation to speak of; q normal and
- * finite) that result's error is below 2^-33.5 |dx_k|, i.e. 0.5 + 2^-9 ULP after the fp32
- * rounding. Elsewhere (dy_k and q agree to 10 bits, q tiny, huge or NaN, t = 0) q and the
- * difference again in long double (|error| <= 2^-61 |q|, include/activ.h); lowp (16-bit
- * results, activ_log_softmax_backward_lowp): in double, libm's exp (< 1 ULP) and t rounded
- * from the exact expansion of np parts (np 2^-53 relative): |error| <= (np + 3) 2^-53 |q|,
- * which is below 2^-19 |dx_k| (1/256 of an fp16 ULP) unless dy_k and q agree to
- * 34 - log2(np + 3) bits (the same kind of window as the fp32 call's, relative to its
- * 24-bit result). */
+/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j. For an fp32 result first in
+ * double: q = e^(y_k) td (libm's exp, < 1 ULP; td from sm_sum_d): |error of q| <= 2^-45.6
+ * |q| (2^-43.5 when td came from the expansion); where |dy_k - q| >= win |q| (no
+ * cancellation to speak of; q normal and finite) that result's error is below 2^-29.6
+ * (2^-33.5) |dx_k|, i.e. 0.5 + 2^-5.6 ULP after the fp32 rounding. Elsewhere (dy_k and q
+ * agree to 16 (10) bits, q tiny, huge or NaN, t = 0) q and the difference again in long
+ * double, t within 2^-63 (|error| <= 2^-61 |q|, include/activ.h). lowp (16-bit results,
+ * activ_log_softmax_backward_lowp): the double form everywhere: |error| <= 2^-43.5 |q|,
+ * below 2^-19 |dx_k| (1/256 of an fp16 ULP) unless dy_k and q agree to 24 bits (the same
+ * kind of window as the fp32 call's, relative to its 24-bit result). */
 static void sm_log_bwd_row(int lowp, const float *y, const float *dy, float *dx, size_t len,
                            size_t st)
 {
-    double p[SM_XMAX];
-    int np = 0, finite = 1;
-    double naive = 0.0;
-    for (size_t k = 0; k < len; k++) {
-        double t = dy[k * st];
-        naive += t;
-        if (!isfinite(t)) finite = 0;
-        if (finite && np < SM_XMAX) np = sm_grow(p, np, t);
-    }
+    sm_sum S;
+    sm_sum_row(&S, NULL, dy, len, st);
+    double win = 0x1p-10;
+    const double td = S.finite ? sm_sum_d(&S, NULL, dy, len, st, &win) : S.plain;
     if (lowp) {
-        double td = (finite && np < SM_XMAX) ? sm_round(p, np) : naive;
         for (size_t k = 0; k < len; k++)
             dx[k * st] = (float)((double)dy[k * st] - exp((double)y[k * st]) * td);
         return;
     }
-    const int exact = finite && np < SM_XMAX;
-    const double td = exact ? sm_round(p, np) : naive;
-    const long double t = exact ? sm_round_l(p, np) : (long double)naive;
+    /* before any dx is written (dx may be dy or y) */
+    const long double t = S.finite ? sm_sum_l(&S, NULL, dy, len, st) : (long double)S.plain;
     for (size_t k = 0; k < len; k++) {
         const double qd = exp((double)y[k * st]) * td, dd = (double)dy[k * st] - qd;
-        if (fabs(dd) >= 0x1p-10 * fabs(qd) && fabs(qd) >= 0x1p-1000 && fabs(qd) <= 0x1p1000) {
+        if (fabs(dd) >= win * fabs(qd) && fabs(qd) >= 0x1p-1000 && fabs(qd) <= 0x1p1000) {
             dx[k * st] = (float)dd;
             continue;
         }

@@ -213,6 +213,42 @@ static void specials(void)
     CHECK(y[0] == 0.5f && y[1] == 0 && y[2] == 0.5f, "huge spread stays finite");
 }
 
+/* the backwards in place (dx = dy, dx = y) give the out-of-place bits, also on rows where
+ * the LAST element cancels (its dy chosen so that dy - s, or dy - e^y t, is ~2^-24 of its
+ * size): it takes the exact path, whose sums must be formed before the earlier dx are
+ * written over dy or y */
+static void inplace(tu_rng *r)
+{
+    enum { ROWS = 6, LEN = 300 };
+    size_t sh[2] = {ROWS, LEN}, n = ROWS * LEN;
+    float *x = tu_alloc(n), *y = tu_alloc(n), *dy = tu_alloc(n), *ref = tu_alloc(n), *w = tu_alloc(n);
+    for (int cancel = 0; cancel < 2; cancel++)
+        for (int op = 2; op < 4; op++) {
+            for (size_t i = 0; i < n; i++) x[i] = tu_rng_range(r, -4, 4), dy[i] = tu_rng_range(r, -1, 1);
+            if (op == 2) activ_softmax_forward(x, y, sh, 2, -1);
+            else activ_log_softmax_forward(x, y, sh, 2, -1);
+            for (size_t o = 0; cancel && o < ROWS; o++) {
+                const float *yr = y + o * LEN;
+                float *g = dy + o * LEN;
+                double rest = 0, c = op == 2 ? yr[LEN - 1] : exp((double)yr[LEN - 1]);
+                for (int k = 0; k < LEN - 1; k++) rest += op == 2 ? (double)g[k] * yr[k] : g[k];
+                /* softmax: g = rest + g y  ->  g = rest / (1 - y); log: g = e^y (rest + g) */
+                g[LEN - 1] = (float)(op == 2 ? rest / (1 - c) : c * rest / (1 - c));
+            }
+            call(op, y, dy, ref, sh, 2, -1);
+            memcpy(w, dy, n * sizeof *w);
+            call(op, y, w, w, sh, 2, -1);
+            CHECK(memcmp(w, ref, n * sizeof *w) == 0, "%s in place on dy (%s)", op_name[op],
+                  cancel ? "cancelling" : "random");
+            memcpy(w, y, n * sizeof *w);
+            call(op, w, dy, w, sh, 2, -1);
+            CHECK(memcmp(w, ref, n * sizeof *w) == 0, "%s in place on y (%s)", op_name[op],
+                  cancel ? "cancelling" : "random");
+            if (cancel) check_op(op, y, dy, sh, 2, -1, "a cancelling last element");
+        }
+    free(x), free(y), free(dy), free(ref), free(w);
+}
+
 static void errors(void)
 {
     float x[6] = {0}, y[6];
@@ -315,6 +351,7 @@ int main(void)
         check_op(3, y, dy, sh, 2, -1, "NLL-like dy");
         free(x), free(y), free(dy);
     }
+    inplace(&r);
     errors();
     threads();
     for (int op = 0; op < 4; op++) printf("test_softmax: %-16s max %.3f ULP\n", op_name[op], ulp_max[op]);
