@@ -168,7 +168,7 @@ activ_status activ_softmax_backward16(activ_half dt, const uint16_t *y, const ui
 activ_status activ_log_softmax_backward16(activ_half dt, const uint16_t *y, const uint16_t *dy, uint16_t *dx,
                                           const size_t *shape, int ndim, int axis)
 {
-    return sm16_bwd(dt, activ_log_softmax_backward_lowp, y, dy, dx, shape, ndim, axis);
+    return sm16_bwd(dt, activ_log_softmax_backward, y, dy, dx, shape, ndim, axis);
 }
 
 /* ---- gated units ------------------------------------------------------------------------ */

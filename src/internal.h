@@ -46,9 +46,5 @@ void activ_parallel_for(size_t nchunks, activ_chunk_fn fn, void *ctx);
  * and each fp32 result rounded to dt on the way out (src/softmax.c) */
 activ_status activ_softmax_forward16_rows(activ_half dt, int logf, const uint16_t *x,
                                           uint16_t *y, const size_t *shape, int ndim, int axis);
-/* log_softmax backward for results rounded to a 16-bit type: e^(y) * t in double, not long
- * double (softmax.c argues the error); otherwise activ_log_softmax_backward */
-activ_status activ_log_softmax_backward_lowp(const float *y, const float *dy, float *dx,
-                                             const size_t *shape, int ndim, int axis);
 
 #endif

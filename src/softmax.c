@@ -94,7 +94,7 @@ static long double sm_round_l(const double *p, int np)
 
 /* ---- one row ------------------------------------------------------------------------- */
 
-enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD, SM_LOG_BWD16 };
+enum { SM_FWD, SM_LOG_FWD, SM_BWD, SM_LOG_BWD };
 
 typedef struct sm_job {
     int op;
@@ -315,10 +315,27 @@ static inline __attribute__((always_inline)) void sm_sum_rowp(int prod, sm_sum *
 }
 #undef SM_SUM2_STEP
 
-static void sm_sum_row(sm_sum *S, const float *y, const float *dy, size_t len, size_t st)
+/* contiguous rows: the path's vector Sum2 (kernels/softmax_exp.inc: c <= 16 chains, bound
+ * 2 (n + 16)^2 u^2 A); strided ones: the four chains above */
+static void sm_sum_row(const activ_smk *K, sm_sum *S, const float *y, const float *dy, size_t len,
+                       size_t st)
 {
-    if (y) sm_sum_rowp(1, S, y, dy, len, st);
-    else sm_sum_rowp(0, S, y, dy, len, st);
+    if (st != 1) {
+        if (y) sm_sum_rowp(1, S, y, dy, len, st);
+        else sm_sum_rowp(0, S, y, dy, len, st);
+        return;
+    }
+    double o[3];
+    K->sum2(y, dy, len, o);
+    S->np = -1;
+    S->finite = isfinite(o[2]);
+    S->hi = o[0], S->lo = o[1];
+    const double g = ((double)len + 16.0) * 0x1p-53;
+    S->err = 2.0 * g * g * o[2] * (1.0 + 0x1p-20); /* A's own rounding: < n u */
+    if (!S->finite) {
+        S->plain = 0.0;
+        for (size_t k = 0; k < len; k++) S->plain += sm_term(y, dy, k, 1);
+    }
 }
 
 /* the exact expansion of s (S finite), built on first use: before any output is written,
@@ -366,10 +383,11 @@ static long double sm_sum_l(sm_sum *S, const float *y, const float *dy, size_t l
  * the parts are sm_grow's with its zero parts left in, and adding a zero changes no partial
  * sum), rounded largest part first: within 0.5 + 2^-26 ULP. -(sd - dy_k), not dy_k - sd:
  * the exact path's sign of zero. */
-static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, size_t st)
+static void sm_bwd_row(const activ_smk *K, const float *y, const float *dy, float *dx, size_t len,
+                       size_t st)
 {
     sm_sum S;
-    sm_sum_row(&S, y, dy, len, st);
+    sm_sum_row(K, &S, y, dy, len, st);
     if (!S.finite) { /* IEEE rules (NaN / inf) */
         for (size_t k = 0; k < len; k++)
             dx[k * st] = (float)((double)y[k * st] * ((double)dy[k * st] - S.plain));
@@ -379,6 +397,10 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
     const double sd = sm_sum_d(&S, y, dy, len, st, &win);
     /* the expansion, if an element needs it, before any dx is written (dx may be dy or y) */
     const double thr = win * fabs(sd);
+    if (st == 1 && !K->bwd_need(dy, len, sd, thr)) { /* the path's vector kernels */
+        K->bwd(y, dy, dx, len, sd);
+        return;
+    }
     int need = 0;
     for (size_t k = 0; k < len; k++) need |= !(fabs(sd - (double)dy[k * st]) >= thr);
     if (!need) {
@@ -405,30 +427,26 @@ static void sm_bwd_row(const float *y, const float *dy, float *dx, size_t len, s
     }
 }
 
-/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j. For an fp32 result first in
- * double: q = e^(y_k) td (libm's exp, < 1 ULP; td from sm_sum_d): |error of q| <= 2^-45.6
- * |q| (2^-43.5 when td came from the expansion); where |dy_k - q| >= win |q| (no
- * cancellation to speak of; q normal and finite) that result's error is below 2^-29.6
- * (2^-33.5) |dx_k|, i.e. 0.5 + 2^-5.6 ULP after the fp32 rounding. Elsewhere (dy_k and q
- * agree to 16 (10) bits, q tiny, huge or NaN, t = 0) q and the difference again in long
- * double, t within 2^-63 (|error| <= 2^-61 |q|, include/activ.h). lowp (16-bit results,
- * activ_log_softmax_backward_lowp): the double form everywhere: |error| <= 2^-43.5 |q|,
- * below 2^-19 |dx_k| (1/256 of an fp16 ULP) unless dy_k and q agree to 24 bits (the same
- * kind of window as the fp32 call's, relative to its 24-bit result). */
-static void sm_log_bwd_row(int lowp, const float *y, const float *dy, float *dx, size_t len,
-                           size_t st)
+/* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j. First in double: q = e^(y_k) td
+ * (td from sm_sum_d; e^y by the path's sm_exp_acc, < 2^-50, for contiguous rows, libm's exp,
+ * < 2^-52, for strided ones): |error of q| <= 2^-45.6 |q| (2^-43.5 when td came from the
+ * exact sum); where |dy_k - q| >= win |q| (no cancellation to speak of; q normal and
+ * finite) that result's error is below 2^-29.6 (2^-33.5) |dx_k|, i.e. 0.5 + 2^-5.6 ULP after
+ * the fp32 rounding. Elsewhere (dy_k and q agree to 16 (10) bits, q tiny, huge or NaN, t = 0)
+ * q and the difference again in long double, t within 2^-63 (|error| <= 2^-61 |q|,
+ * include/activ.h). t in long double is formed before any dx is written (dx may be dy). */
+static void sm_log_bwd_row(const activ_smk *K, const float *y, const float *dy, float *dx,
+                           size_t len, size_t st)
 {
     sm_sum S;
-    sm_sum_row(&S, NULL, dy, len, st);
+    sm_sum_row(K, &S, NULL, dy, len, st);
     double win = 0x1p-10;
     const double td = S.finite ? sm_sum_d(&S, NULL, dy, len, st, &win) : S.plain;
-    if (lowp) {
-        for (size_t k = 0; k < len; k++)
-            dx[k * st] = (float)((double)dy[k * st] - exp((double)y[k * st]) * td);
+    const long double t = S.finite ? sm_sum_l(&S, NULL, dy, len, st) : (long double)S.plain;
+    if (st == 1) {
+        K->lbwd(y, dy, dx, len, td, t, win);
         return;
     }
-    /* before any dx is written (dx may be dy or y) */
-    const long double t = S.finite ? sm_sum_l(&S, NULL, dy, len, st) : (long double)S.plain;
     for (size_t k = 0; k < len; k++) {
         const double qd = exp((double)y[k * st]) * td, dd = (double)dy[k * st] - qd;
         if (fabs(dd) >= win * fabs(qd) && fabs(qd) >= 0x1p-1000 && fabs(qd) <= 0x1p1000) {
@@ -454,9 +472,8 @@ static void sm_chunk(void *ctx, size_t c)
         switch (j->op) {
         case SM_FWD: sm_fwd_row(j, 0, base, len, inner); break;
         case SM_LOG_FWD: sm_fwd_row(j, 1, base, len, inner); break;
-        case SM_BWD: sm_bwd_row(y, j->dy + base, dx, len, inner); break;
-        case SM_LOG_BWD16: sm_log_bwd_row(1, y, j->dy + base, dx, len, inner); break;
-        default: sm_log_bwd_row(0, y, j->dy + base, dx, len, inner); break;
+        case SM_BWD: sm_bwd_row(&j->kt->sm, y, j->dy + base, dx, len, inner); break;
+        default: sm_log_bwd_row(&j->kt->sm, y, j->dy + base, dx, len, inner); break;
         }
     }
 }
@@ -491,7 +508,7 @@ static activ_status sm_run(int op, const float *in, const float *dy, float *out,
     activ_status st = sm_shape_of(shape, ndim, axis, &j.s);
     if (st != ACTIV_OK) return st;
     if (j.s.total == 0) return ACTIV_OK;
-    if (!in || !out || ((op == SM_BWD || op == SM_LOG_BWD || op == SM_LOG_BWD16) && !dy))
+    if (!in || !out || ((op == SM_BWD || op == SM_LOG_BWD) && !dy))
         return ACTIV_ERR_NULL;
     if (sm_overlap(out, in, j.s.total)) return ACTIV_ERR_OVERLAP;
     if (dy && sm_overlap(out, dy, j.s.total)) return ACTIV_ERR_OVERLAP;
@@ -528,12 +545,6 @@ activ_status activ_softmax_forward16_rows(activ_half dt, int logf, const uint16_
     j.out = y;
     sm_go(&j);
     return ACTIV_OK;
-}
-
-activ_status activ_log_softmax_backward_lowp(const float *y, const float *dy, float *dx,
-                                             const size_t *shape, int ndim, int axis)
-{
-    return sm_run(SM_LOG_BWD16, y, dy, dx, shape, ndim, axis);
 }
 
 activ_status activ_softmax_backward(const float *y, const float *dy, float *dx,

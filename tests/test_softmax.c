@@ -249,6 +249,37 @@ static void inplace(tu_rng *r)
     free(x), free(y), free(dy), free(ref), free(w);
 }
 
+/* log_softmax backward where dy_k - e^(y_k) t cancels to ~15 bits in every element: the fast
+ * double path (window 2^-16) at its limit. Its argument (include/activ.h) gives
+ * 0.5 + 2^-5.6 ULP; a q off by 2^-40 (a weak exp) would show as ~1 ULP here. */
+static void near_window(tu_rng *r)
+{
+    enum { LEN = 4000 };
+    size_t sh[1] = {LEN};
+    float *y = tu_alloc(LEN), *dy = tu_alloc(LEN), *dx = tu_alloc(LEN);
+    for (int k = 0; k < LEN; k++) y[k] = tu_rng_range(r, -16, -11); /* sum e^y < 0.05 */
+    dy[0] = 1.0f;
+    double T = 1.0; /* t = dy_0 + sum_k e^(y_k) t (1 + 2^-15): a fixed point */
+    for (int it = 0; it < 4; it++) {
+        double sum = 1.0;
+        for (int k = 1; k < LEN; k++) {
+            dy[k] = (float)(exp((double)y[k]) * T * (1.0 + 0x1p-15));
+            sum += dy[k];
+        }
+        T = sum;
+    }
+    activ_log_softmax_backward(y, dy, dx, sh, 1, 0);
+    double ref[LEN], worst = 0;
+    oracle_row(3, y, dy, ref, LEN, 1);
+    for (int k = 1; k < LEN; k++) {
+        double e = activ_ulp_error(dx[k], ref[k]);
+        worst = e > worst ? e : worst;
+    }
+    printf("test_softmax: log_softmax bwd at the 2^-16 window (%s): max %.3f ULP\n", activ_isa_name(activ_get_isa()), worst);
+    CHECK(worst <= 0.52, "log_softmax bwd at the fast path's window: %.3f ULP > 0.52", worst);
+    free(y), free(dy), free(dx);
+}
+
 static void errors(void)
 {
     float x[6] = {0}, y[6];
@@ -320,8 +351,8 @@ int main(void)
 {
     tu_rng r;
     tu_rng_seed(&r, 7);
-    /* the forwards' e^(x - m) is a kernel of each path (kernels/softmax_exp.inc): every
-     * path this CPU supports */
+    /* the rows' vector kernels are per path (kernels/softmax_exp.inc): every path this CPU
+     * supports */
     const activ_kernels *ks[ACTIV_ISA_COUNT];
     const int nisa = tu_isas(ks);
     const activ_isa saved = activ_get_isa();
@@ -329,6 +360,8 @@ int main(void)
         CHECK_STATUS(activ_set_isa(ks[ii]->isa), ACTIV_OK, "set isa");
         accuracy();
         specials();
+        near_window(&r);
+        inplace(&r);
     }
     activ_set_isa(saved);
     /* backward with heavy cancellation: dy constant, so dy_k - sum dy*y = c (1 - sum y) */
@@ -351,7 +384,6 @@ int main(void)
         check_op(3, y, dy, sh, 2, -1, "NLL-like dy");
         free(x), free(y), free(dy);
     }
-    inplace(&r);
     errors();
     threads();
     for (int op = 0; op < 4; op++) printf("test_softmax: %-16s max %.3f ULP\n", op_name[op], ulp_max[op]);

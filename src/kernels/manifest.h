@@ -179,7 +179,7 @@ typedef void (*activ_gfwd_fn)(const float *a, const float *b, float *y, size_t n
 typedef void (*activ_gbwd_fn)(const float *a, const float *b, const float *dy, float *da,
                               float *db, size_t n);
 
-/* softmax and log_softmax's forward on a block of a row of contiguous floats
+/* softmax and log_softmax on a block (forward) or a row (backward) of contiguous floats
  * (kernels/softmax_exp.inc has the details); any n >= 1 and alignment */
 typedef struct activ_smk {
     float (*max)(const float *x, size_t n); /* NaN if any x[k] is NaN */
@@ -188,6 +188,12 @@ typedef struct activ_smk {
     double (*exp_sum)(const float *x, double m, double *e, size_t n, size_t *cnt);
     void (*scale)(const double *e, double r, float *y, size_t n);          /* y = e * r */
     void (*logsub)(const float *x, double m, double L, float *y, size_t n); /* (x - m) - L */
+    /* the backwards: Sum2 of dy*y (y NULL: of dy) into out = {hi, lo, sum |t|} */
+    void (*sum2)(const float *y, const float *dy, size_t n, double out[3]);
+    int (*bwd_need)(const float *dy, size_t n, double sd, double thr); /* |sd - dy| < thr */
+    void (*bwd)(const float *y, const float *dy, float *dx, size_t n, double sd);
+    void (*lbwd)(const float *y, const float *dy, float *dx, size_t n, double td, long double tl,
+                 double win);
 } activ_smk;
 
 typedef struct activ_kernels {
