@@ -549,23 +549,18 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * and each result is rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
  * gives for the same (converted) inputs (a NaN where it gives a NaN; the sign and payload of a
  * NaN may differ), and the argument above carries over: the fp32 call is within k fp32 ULPs
- * (softmax forward 0.6, log_softmax forward 0.58, softmax backward 0.52, the gated
- * units 0.55 forward and 0.6 backward), so the
- * 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16 instead of 2^-13).
- * Except where a 16-bit result needs less:
+ * (softmax forward 0.6, log_softmax forward 0.58, softmax backward 0.52, log_softmax
+ * backward 0.52 outside its conditional window, the gated units 0.55 forward and 0.6
+ * backward), so the 16-bit result is within 0.5 + 2k 2^-13 < 0.51 ULP16 (bf16: 2^-16
+ * instead of 2^-13). The softmax and log_softmax forwards take no fp32 copies: each row's
+ * blocks are widened on the way in and the fp32 results rounded on the way out
+ * (src/softmax.c), the same bits. Where a 16-bit result needs less, it gets less work:
  *   - the gated units run in one pass on AVX2 with F16C and AVX-512, the conversions in the
  *     kernels' loads and stores, and there swiglu and geglu evaluate f in fp32 lanes
  *     (src/kernels/gated_half.inc: f within 2^-15 relative, special and out-of-range lanes
  *     through the fp32 kernel's formula): within 0.5 + 2^-3 ULP16, and a result may then be
  *     one 16-bit step from the rounding of the fp32 call where the exact value is next to a
- *     rounding tie, never in sign, NaN-ness or infinity;
- *   - the softmax and log_softmax forwards need no fp32 copies: each row's blocks are
- *     widened on the way in and the fp32 results rounded on the way out (src/softmax.c),
- *     the same bits as the rounded fp32 call;
- *   - the log_softmax backward forms q = e^(y_k) * t in double (libm's exp), not long
- *     double: within 0.51 ULP16 unless dy_k and q agree to 34 - log2(np + 3) bits (np: the
- *     parts of t's exact expansion, a few in practice), the same kind of conditional window
- *     as the fp32 call's (37 bits; |error| <= 2^-61 |q| + 0.5 ULP32 there).
+ *     rounding tie, never in sign, NaN-ness or infinity.
  * Threads as for the fp32 calls: the bits do not depend on the thread count. */
 ACTIV_API activ_status activ_softmax_forward16(activ_half dt, const uint16_t *x, uint16_t *y,
                                                const size_t *shape, int ndim, int axis);

@@ -5,9 +5,9 @@
  * task on libactiv's pool, each task one call of the path's fused 16-bit gated kernel
  * (conversions in its loads and stores; swiglu and geglu there in fp32 lanes, see
  * glu16_job) or, on paths without one, blocks of H_BLOCK elements converted on the stack
- * around the path's fp32 gated kernel; softmax converts whole fp32 copies (from the heap) in
- * parallel blocks and runs the fp32 call on them (the forwards and log_softmax's backward in
- * the forms a 16-bit result allows: src/softmax.c). Checks come first, with the fp32
+ * around the path's fp32 gated kernel. The softmax forwards run the fp32 forward's rows with
+ * the conversions inside (src/softmax.c, no copies); the backwards convert whole fp32 copies
+ * (from the heap) in parallel blocks and run the fp32 call on them. Checks come first, with the fp32
  * functions' rules applied to the 16-bit arrays; a failing call writes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
