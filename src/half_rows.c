@@ -117,6 +117,32 @@ static activ_status sm16_check(activ_half dt, const uint16_t *in, const uint16_t
     return ACTIV_OK;
 }
 
+/* along the last axis, rows up to H_BLOCK: tasks of whole rows (up to H_BLOCK elements),
+ * each converting its rows of y and dy into fp32 on its stack, running the fp32 call on
+ * them (serially: a small call, inside a pool task) and rounding the results. Rows are
+ * independent, so the bits are the whole-tensor call's; nothing is allocated, so nothing
+ * can fail after the first write. */
+typedef struct sm16_job {
+    const activ_cvt16 *cv;
+    sm_bwd_fn bwd;
+    const uint16_t *y, *dy;
+    uint16_t *out;
+    size_t len, rows, rpt;
+} sm16_job;
+
+static void sm16_task(void *ctx, size_t c)
+{
+    sm16_job *j = ctx;
+    const size_t r0 = c * j->rpt, r1 = r0 + j->rpt < j->rows ? r0 + j->rpt : j->rows;
+    const size_t m = (r1 - r0) * j->len, o = r0 * j->len;
+    float f[2 * H_BLOCK];
+    j->cv->to32(j->y + o, f, m);
+    j->cv->to32(j->dy + o, f + m, m);
+    const size_t sh[2] = {r1 - r0, j->len};
+    (void)j->bwd(f, f + m, f + m, sh, 2, -1); /* checked already: cannot fail */
+    j->cv->from32(f + m, j->out + o, m);
+}
+
 /* the backwards: fp32 copies of y and dy, the fp32 call, the result rounded */
 static activ_status sm16_bwd(activ_half dt, sm_bwd_fn bwd, const uint16_t *in, const uint16_t *dy,
                              uint16_t *out, const size_t *shape, int ndim, int axis)
@@ -125,6 +151,13 @@ static activ_status sm16_bwd(activ_half dt, sm_bwd_fn bwd, const uint16_t *in, c
     activ_status st = sm16_check(dt, in, dy, 1, out, shape, ndim, axis, &n);
     if (st != ACTIV_OK || n == 0)
         return st;
+    if ((axis == -1 || axis == ndim - 1) && shape[ndim - 1] <= H_BLOCK) {
+        sm16_job j = {activ_half_cvt(dt), bwd, in, dy, out, shape[ndim - 1], 0, 0};
+        j.rows = n / j.len;
+        j.rpt = H_BLOCK / j.len;
+        (void)activ_parallel_for_each((j.rows + j.rpt - 1) / j.rpt, sm16_task, &j);
+        return ACTIV_OK;
+    }
     const uint16_t *src[2] = {in, dy};
     float *f = h_widen(dt, src, 2, n);
     if (!f)

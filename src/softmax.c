@@ -4,7 +4,7 @@
  * A tensor of shape[ndim] seen along `axis` is (outer, len, inner): row (o, i) is the len
  * elements o*len*inner + k*inner + i, k < len. Rows are independent; each row is computed by
  * one thread, start to end, in a fixed order (the forwards: blocks of the row through the
- * path's vector kernels, kernels/softmax_exp.inc, on fp32 or 16-bit storage; the backwards:
+ * path's vector kernels, kernels/softmax_rows.inc, on fp32 or 16-bit storage; the backwards:
  * scalar C in double with exact sums where the bounds need them). Rows are
  * grouped into chunks whose size depends on the shape only, so the bits never depend on the
  * thread count.
@@ -161,7 +161,7 @@ static void sm_flush(const sm_job *j, size_t base, size_t st, size_t b, size_t n
 }
 
 /* One row of the forward, in blocks of SM_BLOCK, with the path's kernels
- * (kernels/softmax_exp.inc). Pass 1: m = the largest value (NaN: a NaN in the row). Pass 2:
+ * (kernels/softmax_rows.inc). Pass 1: m = the largest value (NaN: a NaN in the row). Pass 2:
  * e_k = e^(x_k - m) in double; T = the sum of the e_k with x_k != m (per block in the
  * kernel's double lanes, the block sums added in order), plus c - 1 for the c elements equal
  * to m (each term exactly 1; one of them is S's leading 1). Pass 3: softmax
@@ -169,7 +169,7 @@ static void sm_flush(const sm_job *j, size_t base, size_t st, size_t b, size_t n
  * same bits - beyond), log_softmax y_k = (x_k - m) - log1p(T). Each y is rounded to fp32 once
  * (and, on 16-bit storage, that fp32 value to the 16-bit type once). The bound is
  * include/activ.h's:
- *   e_k: relative error < 2^-28.9 + 2^-44.6 (softmax_exp.inc); T: each term's, plus the
+ *   e_k: relative error < 2^-28.9 + 2^-44.6 (softmax_rows.inc); T: each term's, plus the
  *   summation's < (256 + n/256) 1.01 * 2^-53 < 2^-29 for n < 2^32 (non-negative terms;
  *   c - 1 is exact);
  *   softmax: e_k, S = 1 + T, r = 1/S (2^-53) and the product (2^-53): < 2^-27.3 relative,
@@ -315,7 +315,7 @@ static inline __attribute__((always_inline)) void sm_sum_rowp(int prod, sm_sum *
 }
 #undef SM_SUM2_STEP
 
-/* contiguous rows: the path's vector Sum2 (kernels/softmax_exp.inc: c <= 16 chains, bound
+/* contiguous rows: the path's vector Sum2 (kernels/softmax_rows.inc: c <= 16 chains, bound
  * 2 (n + 16)^2 u^2 A); strided ones: the four chains above */
 static void sm_sum_row(const activ_smk *K, sm_sum *S, const float *y, const float *dy, size_t len,
                        size_t st)

@@ -222,6 +222,14 @@ static void sm_case(activ_half dt, int logf, const size_t *shape, int ndim, int 
     activ_status s2 = logf ? activ_log_softmax_backward16(dt, y, dy, dx, shape, ndim, axis)
                            : activ_softmax_backward16(dt, y, dy, dx, shape, ndim, axis);
     CHECK_STATUS(s2, ACTIV_OK, "softmax backward16");
+    { /* in place on dy: the same bits */
+        uint16_t *w = malloc(n * 2);
+        memcpy(w, dy, n * 2);
+        if (logf) activ_log_softmax_backward16(dt, y, w, w, shape, ndim, axis);
+        else activ_softmax_backward16(dt, y, w, w, shape, ndim, axis);
+        CHECK(!memcmp(w, dx, n * 2), "%s backward16 in place on dy differs (axis %d)", dt_name(dt), axis);
+        free(w);
+    }
     /* plumbing: every result is the rounded fp32 call */
     {
         int bad = 0;

@@ -351,7 +351,7 @@ int main(void)
 {
     tu_rng r;
     tu_rng_seed(&r, 7);
-    /* the rows' vector kernels are per path (kernels/softmax_exp.inc): every path this CPU
+    /* the rows' vector kernels are per path (kernels/softmax_rows.inc): every path this CPU
      * supports */
     const activ_kernels *ks[ACTIV_ISA_COUNT];
     const int nisa = tu_isas(ks);

@@ -180,7 +180,7 @@ typedef void (*activ_gbwd_fn)(const float *a, const float *b, const float *dy, f
                               float *db, size_t n);
 
 /* softmax and log_softmax on a block (forward) or a row (backward) of contiguous floats
- * (kernels/softmax_exp.inc has the details); any n >= 1 and alignment */
+ * (kernels/softmax_rows.inc has the details); any n >= 1 and alignment */
 typedef struct activ_smk {
     float (*max)(const float *x, size_t n); /* NaN if any x[k] is NaN */
     /* e[k] = e^(x[k] - m) in double if e != NULL (m finite, x[k] <= m); returns the sum over
