@@ -428,7 +428,7 @@ static void sm_bwd_row(const activ_smk *K, const float *y, const float *dy, floa
 }
 
 /* log_softmax backward: dx_k = dy_k - e^(y_k) t, t = sum dy_j. First in double: q = e^(y_k) td
- * (td from sm_sum_d; e^y by the path's sm_exp_acc, < 2^-50, for contiguous rows, libm's exp,
+ * (td from sm_sum_d; e^y by the path's sm_exp_acc, < 2^-50.7, for contiguous rows, libm's exp,
  * < 2^-52, for strided ones): |error of q| <= 2^-45.6 |q| (2^-43.5 when td came from the
  * exact sum); where |dy_k - q| >= win |q| (no cancellation to speak of; q normal and
  * finite) that result's error is below 2^-29.6 (2^-33.5) |dx_k|, i.e. 0.5 + 2^-5.6 ULP after
