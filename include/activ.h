@@ -545,8 +545,9 @@ ACTIV_API activ_status activ_backward_from_output16(activ_half dt, activ_kind ki
  * The same calls as above on 16-bit arrays (dt as for activ_forward16), with the same shapes,
  * argument checks and aliasing rules (applied to the 16-bit arrays) and one more status,
  * PARAM for an unknown dt. The inputs are converted to fp32 exactly, the fp32 call runs on
- * fp32 copies of them (the backwards take them from the heap: NOMEM when they do not fit),
- * and each result is rounded to the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
+ * fp32 copies of them (the backwards: on the stack for rows of up to 2048 along the last
+ * axis, otherwise from the heap, NOMEM when they do not fit), and each result is rounded to
+ * the 16-bit type once. So a result is the 16-bit rounding of what the fp32 call
  * gives for the same (converted) inputs (a NaN where it gives a NaN; the sign and payload of a
  * NaN may differ), and the argument above carries over: the fp32 call is within k fp32 ULPs
  * (softmax forward 0.6, log_softmax forward 0.58, softmax backward 0.52, log_softmax

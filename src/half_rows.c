@@ -6,8 +6,9 @@
  * (conversions in its loads and stores; swiglu and geglu there in fp32 lanes, see
  * glu16_job) or, on paths without one, blocks of H_BLOCK elements converted on the stack
  * around the path's fp32 gated kernel. The softmax forwards run the fp32 forward's rows with
- * the conversions inside (src/softmax.c, no copies); the backwards convert whole fp32 copies
- * (from the heap) in parallel blocks and run the fp32 call on them. Checks come first, with the fp32
+ * the conversions inside (src/softmax.c, no copies); the backwards convert groups of rows on
+ * the stack (last axis, rows up to H_BLOCK) or else whole fp32 copies (from the heap) in
+ * parallel blocks, and run the fp32 call on them. Checks come first, with the fp32
  * functions' rules applied to the 16-bit arrays; a failing call writes nothing. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -143,7 +144,8 @@ static void sm16_task(void *ctx, size_t c)
     j->cv->from32(f + m, j->out + o, m);
 }
 
-/* the backwards: fp32 copies of y and dy, the fp32 call, the result rounded */
+/* the backwards: fp32 copies of y and dy (row groups, or the whole tensor), the fp32 call,
+ * the result rounded */
 static activ_status sm16_bwd(activ_half dt, sm_bwd_fn bwd, const uint16_t *in, const uint16_t *dy,
                              uint16_t *out, const size_t *shape, int ndim, int axis)
 {
