@@ -213,6 +213,72 @@ static void specials(void)
     CHECK(y[0] == 0.5f && y[1] == 0 && y[2] == 0.5f, "huge spread stays finite");
 }
 
+/* the backwards' special values (include/activ.h, "Semantics"), on a row of 37 (vector steps
+ * and a tail) along the last axis (the vector kernels) and, transposed, along the first (the
+ * strided scalar code): both must give them */
+static void bwd_specials(void)
+{
+    enum { LEN = 37 };
+    const float inf = INFINITY, nan = NAN;
+    float y[LEN], dy[LEN], dx[LEN], yt[2 * LEN], dyt[2 * LEN], dxt[2 * LEN];
+    for (int axis = 1; axis >= 0; axis--) {
+        /* run op on (y, dy) as one row: axis 1 = a {1, LEN} tensor, axis 0 = column 0 of a
+         * {LEN, 2} tensor whose column 1 is zeros */
+#define RUN(op)                                                                              \
+    do {                                                                                     \
+        if (axis) {                                                                          \
+            size_t sh[2] = {1, LEN};                                                         \
+            call(op, y, dy, dx, sh, 2, 1);                                                   \
+        } else {                                                                             \
+            size_t sh[2] = {LEN, 2};                                                         \
+            for (int k = 0; k < LEN; k++)                                                    \
+                yt[2 * k] = y[k], dyt[2 * k] = dy[k], yt[2 * k + 1] = 0.5f, dyt[2 * k + 1] = 0; \
+            call(op, yt, dyt, dxt, sh, 2, 0);                                                \
+            for (int k = 0; k < LEN; k++) dx[k] = dxt[2 * k];                                \
+        }                                                                                    \
+    } while (0)
+        const char *how = axis ? "last axis" : "strided";
+        for (int k = 0; k < LEN; k++) y[k] = 1.0f / LEN, dy[k] = (float)(k % 5) - 2.0f;
+        y[9] = nan;
+        RUN(2);
+        int bad = 0;
+        for (int k = 0; k < LEN; k++) bad += !isnan(dx[k]);
+        CHECK(!bad, "softmax bwd, a NaN y: every dx NaN (the sum is NaN) (%s)", how);
+        y[9] = 1.0f / LEN, dy[30] = inf;
+        RUN(2);
+        bad = 0;
+        for (int k = 0; k < LEN; k++) bad += k == 30 ? !isnan(dx[k]) : dx[k] != -inf;
+        CHECK(!bad, "softmax bwd, an inf dy: -inf, NaN at it (inf - inf) (%s)", how);
+        for (int k = 0; k < LEN; k++) dy[k] = 0.0f;
+        RUN(2);
+        bad = 0;
+        for (int k = 0; k < LEN; k++) bad += !(dx[k] == 0 && signbit(dx[k]));
+        CHECK(!bad, "softmax bwd, dy = 0: -0 (y * -(s - dy)) (%s)", how);
+        /* log_softmax */
+        for (int k = 0; k < LEN; k++) y[k] = -3.0f - (float)k / 8, dy[k] = k % 2 ? -0.0f : 0.0f;
+        RUN(3);
+        bad = 0;
+        for (int k = 0; k < LEN; k++) bad += !(dx[k] == 0 && signbit(dx[k]) == signbit(dy[k]));
+        CHECK(!bad, "log_softmax bwd, t = 0: dx = dy, zero signs kept (%s)", how);
+        for (int k = 0; k < LEN; k++) dy[k] = (float)(k % 3) - 1.0f;
+        dy[0] = 1.0f; /* t = 1 */
+        y[4] = nan, y[5] = -inf, y[6] = inf;
+        RUN(3);
+        CHECK(isnan(dx[4]), "log_softmax bwd, NaN y: NaN dx (%s)", how);
+        CHECK(dx[5] == dy[5], "log_softmax bwd, y = -inf: dx = dy (%s)", how);
+        CHECK(dx[6] == -inf, "log_softmax bwd, y = +inf, t > 0: -inf (%s)", how);
+        bad = 0;
+        for (int k = 7; k < LEN; k++) bad += !isfinite(dx[k]);
+        CHECK(!bad, "log_softmax bwd: the other elements finite (%s)", how);
+        dy[12] = nan;
+        RUN(3);
+        bad = 0;
+        for (int k = 0; k < LEN; k++) bad += !isnan(dx[k]);
+        CHECK(!bad, "log_softmax bwd, a NaN dy: every dx NaN (t is NaN) (%s)", how);
+#undef RUN
+    }
+}
+
 /* the backwards in place (dx = dy, dx = y) give the out-of-place bits, also on rows where
  * the LAST element cancels (its dy chosen so that dy - s, or dy - e^y t, is ~2^-24 of its
  * size): it takes the exact path, whose sums must be formed before the earlier dx are
@@ -362,6 +428,7 @@ int main(void)
         specials();
         near_window(&r);
         inplace(&r);
+        bwd_specials();
     }
     activ_set_isa(saved);
     /* backward with heavy cancellation: dy constant, so dy_k - sum dy*y = c (1 - sum y) */
