@@ -372,7 +372,7 @@ ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void 
  *   (Writing S = 1 + T and using log1p is what keeps the max element's log_softmax, -L,
  *   accurate when T is tiny; log(S) would lose it.)
  *   Backward, softmax. Every product dy_j * y_j is exact in double (24 x 24 bits). s is
- *   first summed compensated (Ogita, Rump and Oishi's Sum2, in four chains) with an
+ *   first summed compensated (Ogita, Rump and Oishi's Sum2, in 1 to 16 chains) with an
  *   a-posteriori bound; where that bound shows the double sd within 2^-45.9 |s| it is used,
  *   otherwise s is summed EXACTLY (a non-overlapping expansion of doubles, Shewchuk's
  *   grow-expansion as in Python's math.fsum) and rounded (within 2^-43.6 |s|). Where
@@ -382,7 +382,8 @@ ACTIV_API activ_status activ_parallel_for_each(size_t n, activ_task_fn fn, void 
  *   <= 2u), multiplied by y_k (u) and rounded to fp32 once: within 0.5 + 2^-26 ULP of the
  *   exact y_k (dy_k - s) for the given fp32 y and dy, even when dy_k - s cancels.
  *   Backward, log_softmax. t = sum dy_j as above (td in double, within 2^-45.9 or, after
- *   the exact sum, 2^-43.6). First in double: q = e^(y_k) * td (glibc's exp; |error| <=
+ *   the exact sum, 2^-43.6). First in double: q = e^(y_k) * td (e^y from the path's vector
+ *   exp, within 2^-50.7, on rows along the last axis, glibc's exp elsewhere; |error| <=
  *   2^-45.6 |q|, 2^-43.5 after the exact sum) and dy_k - q; where that difference is at
  *   least 2^-16 |q| (2^-10) and q is normal and finite, it is within 2^-29.6 of dx_k
  *   (relative), so the fp32 result within 0.5 + 2^-5.6 ULP. Elsewhere (dy_k and q agree
