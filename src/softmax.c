@@ -416,11 +416,7 @@ static void sm_bwd_row(const activ_smk *K, const float *y, const float *dy, floa
             continue;
         }
         double yk = y[k * st], x = -(double)dy[k * st], lo[SM_XMAX];
-        for (int j = 0; j < S.np; j++) {
-            double hi = x + p[j], bv = hi - x;
-            lo[j] = (x - (hi - bv)) + (p[j] - bv);
-            x = hi;
-        }
+        for (int j = 0; j < S.np; j++) lo[j] = sm_two_sum(x, p[j], &x);
         double r = 0.0 + x; /* sm_round's start: -0 becomes +0 */
         for (int j = S.np - 1; j >= 0; j--) r += lo[j];
         dx[k * st] = (float)(yk * -r);
